@@ -1,0 +1,68 @@
+package io.midnight.app;
+
+import io.midnight.common.auth.SigningKey;
+import io.midnight.common.config.MidnightConfig;
+import io.midnight.gateway.GatewayVerticle;
+import io.midnight.messages.MessageServiceVerticle;
+import io.midnight.storage.StorageVerticle;
+import io.midnight.users.UserServiceVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Midnight in one JVM: storage first (the others use it as they start), then the user service (which seeds the
+ * New Year rooms), the message service and the gateway. The signing key is resolved once here and handed to
+ * both the user service (signs) and the gateway (verifies).
+ */
+public final class MidnightNode {
+
+  private MidnightNode() {
+  }
+
+  /** A Vert.x on Netty's native epoll where available (DESIGN section 8), else NIO. */
+  public static Vertx vertx() {
+    return Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+  }
+
+  public static JsonObject defaults() {
+    try (InputStream in = MidnightNode.class.getResourceAsStream("/midnight-defaults.json")) {
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Defaults, then {@code configFile}, then {@code MIDNIGHT_*} variables, then {@code flags}. */
+  public static Future<JsonObject> config(Vertx vertx, String configFile, JsonObject flags) {
+    return MidnightConfig.load(vertx, defaults(), configFile, flags);
+  }
+
+  /** Deploys every verticle; completes with the gateway's port. */
+  public static Future<Integer> deployAll(Vertx vertx, JsonObject config) {
+    return vertx.executeBlocking(() -> {
+        String key = SigningKey.resolve(config.getJsonObject("auth").getString("jwtKey"),
+          Path.of(config.getString("dataDir")));
+        JsonObject resolved = config.copy();
+        resolved.getJsonObject("auth").put("jwtKey", key);
+        return resolved;
+      })
+      .compose(resolved -> {
+        DeploymentOptions options = new DeploymentOptions().setConfig(resolved);
+        GatewayVerticle gateway = new GatewayVerticle();
+        return vertx.deployVerticle(new StorageVerticle(), options)
+          .compose(id -> vertx.deployVerticle(new UserServiceVerticle(), options))
+          .compose(id -> vertx.deployVerticle(new MessageServiceVerticle(), options))
+          .compose(id -> vertx.deployVerticle(gateway, options))
+          .map(id -> gateway.actualPort());
+      });
+  }
+}

@@ -1,0 +1,67 @@
+package io.midnight.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** {@code midnight serve}: every verticle in one JVM on the embedded store, until SIGINT or SIGTERM. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+  description = {"Run Midnight: HTTP API, user and message services and the embedded store in one JVM.",
+    "Configuration: built-in defaults < --config FILE < MIDNIGHT_* environment variables < flags."})
+final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Option(names = "--port", description = "HTTP port (default 4000; MIDNIGHT_HTTP_PORT)")
+  Integer port;
+
+  @Option(names = "--host", description = "address to listen on (default 0.0.0.0; MIDNIGHT_HTTP_HOST)")
+  String host;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "data directory (default ./data; MIDNIGHT_DATA_DIR)")
+  String data;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "a JSON or YAML configuration file")
+  String config;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    JsonObject flags = new JsonObject();
+    if (port != null) {
+      flags.put("http", new JsonObject().put("port", port));
+    }
+    if (host != null) {
+      flags.put("http", flags.getJsonObject("http", new JsonObject()).put("host", host));
+    }
+    if (data != null) {
+      flags.put("dataDir", data);
+    }
+    Vertx vertx = MidnightNode.vertx();
+    CountDownLatch stopped = new CountDownLatch(1);
+    try {
+      JsonObject resolved = MidnightNode.config(vertx, config, flags).toCompletionStage().toCompletableFuture().get();
+      int actual = MidnightNode.deployAll(vertx, resolved).toCompletionStage().toCompletableFuture().get();
+      LOG.info("Midnight is up: http://127.0.0.1:{}/health (data in {})", actual, resolved.getString("dataDir"));
+    } catch (ExecutionException e) {
+      System.err.println("midnight: cannot start: " + e.getCause().getMessage());
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).exceptionally(x -> null).join();
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down: committing what is queued");
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS)
+        .exceptionally(x -> null).join();
+      stopped.countDown();
+    }, "midnight-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

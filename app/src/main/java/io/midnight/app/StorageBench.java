@@ -1,0 +1,279 @@
+package io.midnight.app;
+
+import io.midnight.common.Addresses;
+import io.midnight.storage.StorageVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * {@code midnight bench storage}. Each phase uses a fresh temporary data directory and a real storage verticle
+ * (SQLite, WAL, synchronous=FULL, indexes and FTS maintained) driven over the event bus with a bounded window of
+ * requests in flight, the way the message service drives it.
+ */
+final class StorageBench {
+
+  static final List<String> GREETINGS = List.of(
+    "🎉 Happy New Year! Wishing you joy and prosperity! 🎊",
+    "✨ May this new year bring you endless happiness! ✨",
+    "🥳 Cheers to a fantastic new year ahead! 🥂",
+    "🌟 New year, new dreams, new opportunities! 🌟",
+    "🎆 Wishing you love, laughter, and success! 🎆",
+    "💫 May all your wishes come true this year! 💫",
+    "🎊 Here's to new beginnings and fresh starts! 🎊",
+    "🌈 Sending you warm wishes for the new year! 🌈",
+    "🎁 May this year be filled with wonderful surprises! 🎁",
+    "⭐ Wishing you health, wealth, and happiness! ⭐");
+  private static final int ROOMS = 50;
+  private static final int WINDOW = 8_000;
+
+  private final int messages;
+  private final int baselineMessages;
+  private final int storeMessages;
+  private final int users;
+  private final Vertx vertx = MidnightNode.vertx();
+
+  StorageBench(int messages, int baselineMessages, int storeMessages, int users) {
+    this.messages = messages;
+    this.baselineMessages = baselineMessages;
+    this.storeMessages = storeMessages;
+    this.users = users;
+  }
+
+  int run() throws Exception {
+    System.out.printf("Midnight storage benchmark: %d cores, Java %s, %s transport%n",
+      Runtime.getRuntime().availableProcessors(), Runtime.version(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+    Path root = Files.createTempDirectory("midnight-bench-");
+    try {
+      double baseline = appends("appends, one transaction per message", root.resolve("baseline"), 1,
+        1_000_000, baselineMessages, 64).perSecond;
+      double grouped = appends("appends, group commit", root.resolve("grouped"), 4_000, 1_000_000, messages,
+        WINDOW).perSecond;
+      System.out.printf("%n  group commit / one per transaction: %.0fx (goal >= 25x: %s)%n", grouped / baseline,
+        grouped / baseline >= 25 ? "met" : "NOT met");
+      System.out.printf("  group commit: %,.0f durable appends/s (goal >= 200,000/s: %s)%n%n", grouped,
+        grouped >= 200_000 ? "met" : "NOT met");
+
+      Path store = root.resolve("store");
+      String storage = appendsKeepDeployed("building the history/search store", store, storeMessages);
+      history();
+      search();
+      vertx.undeploy(storage).await();
+
+      usersPerSecond(root.resolve("users"));
+      return 0;
+    } finally {
+      vertx.close().await();
+      deleteTree(root);
+    }
+  }
+
+  private record Rate(double perSecond, long count, double seconds) {
+  }
+
+  private Rate appends(String label, Path dir, int maxBatch, int maxPerShard, int count, int window) {
+    String id = deployStorage(dir, maxBatch, maxPerShard);
+    Rate rate = drive(label, count, window);
+    vertx.undeploy(id).await();
+    return rate;
+  }
+
+  private String appendsKeepDeployed(String label, Path dir, int count) {
+    String id = deployStorage(dir, 4_000, Math.max(1, count / 10));
+    drive(label, count, WINDOW);
+    JsonObject stats = vertx.eventBus().<JsonObject>request(Addresses.STORAGE_STATS, new JsonObject()).await().body();
+    System.out.printf("  store: %,d messages in %d shards%n", stats.getLong("messages"),
+      stats.getJsonObject("shards").getInteger("count"));
+    return id;
+  }
+
+  private String deployStorage(Path dir, int maxBatch, int maxPerShard) {
+    JsonObject config = new JsonObject().put("dataDir", dir.toString())
+      .put("storage", new JsonObject().put("maxBatch", maxBatch).put("maxMessagesPerShard", maxPerShard));
+    String id = vertx.deployVerticle(new StorageVerticle(), new DeploymentOptions().setConfig(config)).await();
+    JsonArray rooms = new JsonArray();
+    for (int r = 1; r <= ROOMS; r++) {
+      rooms.add(new JsonObject().put("id", r).put("name", "bench room " + r));
+    }
+    vertx.eventBus().request(Addresses.STORAGE_ROOMS_SEED, new JsonObject().put("rooms", rooms)).await();
+    return id;
+  }
+
+  /** Keeps {@code window} appends in flight until {@code count} are acknowledged; prints progress. */
+  private Rate drive(String label, int count, int window) {
+    Promise<Long> done = Promise.promise();
+    AtomicLong acked = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(120_000);
+    long start = System.nanoTime();
+    long progress = vertx.setPeriodic(2_000, t -> System.out.printf("  ... %s: %,d / %,d%n", label, acked.get(), count));
+    vertx.runOnContext(v -> new Object() {
+      int sent;
+
+      void next() {
+        if (sent >= count) {
+          return;
+        }
+        int i = sent++;
+        vertx.eventBus().request(Addresses.STORAGE_MESSAGES_APPEND, new JsonObject()
+            .put("roomId", 1 + i % ROOMS).put("senderId", 1 + i % 1_000).put("sender", "bench-" + (i % 1_000))
+            .put("text", GREETINGS.get(i % GREETINGS.size()) + " #" + i + " tag" + (i % 1_000))
+            .put("clientMsgId", "bench-" + i), delivery)
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              failure.compareAndSet(null, ar.cause());
+            }
+            if (acked.incrementAndGet() == count) {
+              done.complete(System.nanoTime() - start);
+            } else {
+              next();
+            }
+          });
+      }
+
+      void begin() {
+        for (int w = 0; w < Math.min(window, count); w++) {
+          next();
+        }
+      }
+    }.begin());
+    long nanos = done.future().await();
+    vertx.cancelTimer(progress);
+    if (failure.get() != null) {
+      throw new IllegalStateException(label + ": an append failed", failure.get());
+    }
+    double seconds = nanos / 1e9;
+    Rate rate = new Rate(count / seconds, count, seconds);
+    System.out.printf("  %-40s %,12.0f /s  (%,d in %.2f s)%n", label, rate.perSecond, count, seconds);
+    return rate;
+  }
+
+  private void history() {
+    Random random = new Random(42);
+    int requests = 2_000;
+    long[] nanos = new long[requests];
+    long perRoom = storeMessages / ROOMS;
+    for (int i = 0; i < requests; i++) {
+      JsonObject query = new JsonObject().put("roomId", 1 + random.nextInt(ROOMS)).put("limit", 50);
+      if (i % 2 == 1) {
+        query.put("beforeSeq", 1 + random.nextLong(Math.max(1, perRoom)));
+      }
+      long t = System.nanoTime();
+      vertx.eventBus().request(Addresses.STORAGE_MESSAGES_HISTORY, query).await();
+      nanos[i] = System.nanoTime() - t;
+    }
+    report("history, 50 per page (newest and deep pages)", nanos);
+  }
+
+  private void search() {
+    List<String> queries = List.of("fireworks", "happy new year", "tag7", "wishes health", "prosperity", "surpris*");
+    int requests = 300;
+    long[] nanos = new long[requests];
+    for (int i = 0; i < requests; i++) {
+      long t = System.nanoTime();
+      vertx.eventBus().request(Addresses.STORAGE_MESSAGES_SEARCH, new JsonObject()
+        .put("q", queries.get(i % queries.size())).put("limit", 20)).await();
+      nanos[i] = System.nanoTime() - t;
+    }
+    report("search, 20 results, all shards in parallel", nanos);
+  }
+
+  private static void report(String label, long[] nanos) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    System.out.printf("  %-45s p50 %7.2f ms   p99 %7.2f ms   max %7.2f ms  (%d requests)%n", label,
+      sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6, sorted[sorted.length - 1] / 1e6,
+      sorted.length);
+  }
+
+  private void usersPerSecond(Path dir) {
+    JsonObject flags = new JsonObject().put("dataDir", dir.toString()).put("http", new JsonObject().put("port", 0)
+      .put("host", "127.0.0.1"));
+    JsonObject config = MidnightNode.config(vertx, null, flags).await();
+    int port = MidnightNode.deployAll(vertx, config).await();
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+      new PoolOptions().setHttp1MaxSize(4));
+    int batch = 1_000;
+    int batches = Math.max(1, users / batch);
+    Promise<Long> done = Promise.promise();
+    AtomicLong created = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long start = System.nanoTime();
+    vertx.runOnContext(v -> new Object() {
+      int sent;
+
+      void next() {
+        if (sent >= batches) {
+          return;
+        }
+        int b = sent++;
+        JsonArray list = new JsonArray();
+        for (int i = 0; i < batch; i++) {
+          list.add(new JsonObject().put("username", "u" + b + "_" + i));
+        }
+        client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/users/batch"))
+          .compose(req -> req.putHeader("Content-Type", "application/json")
+            .send(new JsonObject().put("users", list).toBuffer()))
+          .compose(resp -> resp.body().map(body -> {
+            if (resp.statusCode() != 201) {
+              throw new IllegalStateException("batch answered " + resp.statusCode() + ": " + body);
+            }
+            return new JsonObject(body).getJsonArray("users").size();
+          }))
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              failure.compareAndSet(null, ar.cause());
+              done.tryComplete(System.nanoTime() - start);
+              return;
+            }
+            if (created.addAndGet(ar.result()) == (long) batches * batch) {
+              done.complete(System.nanoTime() - start);
+            } else {
+              next();
+            }
+          });
+      }
+
+      void begin() {
+        for (int c = 0; c < 4; c++) {
+          next();
+        }
+      }
+    }.begin());
+    long nanos = done.future().await();
+    if (failure.get() != null) {
+      throw new IllegalStateException("user batch failed", failure.get());
+    }
+    double perSecond = created.get() / (nanos / 1e9);
+    System.out.printf("%n  %-40s %,12.0f /s  (%,d users in %.2f s; goal >= 20,000/s: %s)%n",
+      "users via POST /api/users/batch", perSecond, created.get(), nanos / 1e9, perSecond >= 20_000 ? "met" : "NOT met");
+    client.close().await();
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+}

@@ -1,0 +1,40 @@
+package io.midnight.gateway;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+
+/**
+ * The gateway's slice of the configuration ({@code http.*}, {@code dataDir}, {@code auth.jwtKey}).
+ *
+ * @param host         the address to listen on
+ * @param port         the HTTP port (0 picks a free one)
+ * @param maxBodyBytes the largest request body accepted (413 beyond)
+ * @param dataDir      where the signing key lives when {@code jwtKey} is not set
+ * @param jwtKey       the HS256 key, or null to use the data directory's
+ */
+public record GatewayOptions(String host, int port, int maxBodyBytes, Path dataDir, String jwtKey) {
+
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  public static final int DEFAULT_PORT = 4000;
+  public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
+
+  public GatewayOptions {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("http.port must be 0..65535, got " + port);
+    }
+    if (maxBodyBytes < 1_024) {
+      throw new IllegalArgumentException("http.maxBodyBytes must be >= 1024, got " + maxBodyBytes);
+    }
+  }
+
+  public static GatewayOptions fromConfig(JsonObject config) {
+    JsonObject http = config.getJsonObject("http", new JsonObject());
+    return new GatewayOptions(
+      http.getString("host", DEFAULT_HOST),
+      http.getInteger("port", DEFAULT_PORT),
+      http.getInteger("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
+      Path.of(config.getString("dataDir", "./data")),
+      config.getJsonObject("auth", new JsonObject()).getString("jwtKey"));
+  }
+}

@@ -1,0 +1,225 @@
+package io.midnight.gateway;
+
+import io.midnight.common.Addresses;
+import io.midnight.common.ErrorCode;
+import io.midnight.common.ServiceException;
+import io.midnight.common.auth.SigningKey;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public face: the HTTP API of DESIGN section 4 over the bus. Verifies tokens itself; everything else is a
+ * request to a service. Every error is {@code {"error": {"code", "message"}}} with its status (DESIGN section 7).
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  private static final String CALLER = "midnight.caller";
+  private static final DeliveryOptions DEFAULT = new DeliveryOptions().setSendTimeout(10_000);
+  /** A batch may hash up to 1,000 passwords at ~0.2 s of CPU each. */
+  private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(300_000);
+
+  private final long startedAt = System.currentTimeMillis();
+  private HttpServer server;
+  private TokenVerifier tokens;
+
+  @Override
+  public Future<?> start() {
+    GatewayOptions options = GatewayOptions.fromConfig(config());
+    return vertx.executeBlocking(() -> SigningKey.resolve(options.jwtKey(), options.dataDir()))
+      .compose(key -> {
+        tokens = new TokenVerifier(vertx, key);
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port()))
+          .requestHandler(router(options));
+        return server.listen();
+      })
+      .onSuccess(s -> LOG.info("gateway listening on http://{}:{} ({} transport)", options.host(), s.actualPort(),
+        transport()));
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router router(GatewayOptions options) {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
+    router.get("/health").handler(this::health);
+    router.post("/api/users").handler(ctx -> forward(ctx, Addresses.USERS_CREATE, body(ctx), SLOW, 201));
+    router.post("/api/users/batch").handler(ctx -> forward(ctx, Addresses.USERS_CREATE_BATCH, body(ctx), SLOW, 201));
+    router.post("/api/sessions").handler(ctx -> forward(ctx, Addresses.USERS_LOGIN, body(ctx), SLOW, 200));
+    router.route("/api/*").handler(this::authenticate);
+    router.get("/api/rooms").handler(ctx -> forward(ctx, Addresses.ROOMS_LIST, new JsonObject(), DEFAULT, 200));
+    router.post("/api/rooms").handler(ctx -> forward(ctx, Addresses.ROOMS_CREATE,
+      body(ctx).put("userId", caller(ctx).userId()), DEFAULT, 201));
+    router.post("/api/rooms/:id/join").handler(ctx -> forward(ctx, Addresses.ROOMS_JOIN, membership(ctx), DEFAULT, 200));
+    router.post("/api/rooms/:id/leave").handler(ctx -> forward(ctx, Addresses.ROOMS_LEAVE, membership(ctx), DEFAULT, 200));
+    router.post("/api/rooms/:id/messages").handler(this::send);
+    router.get("/api/rooms/:id/messages").handler(ctx -> forward(ctx, Addresses.MESSAGES_HISTORY, new JsonObject()
+      .put("roomId", roomId(ctx))
+      .put("beforeSeq", ctx.request().getParam("before"))
+      .put("limit", ctx.request().getParam("limit")), DEFAULT, 200));
+    router.get("/api/search").handler(ctx -> forward(ctx, Addresses.MESSAGES_SEARCH, new JsonObject()
+      .put("q", ctx.request().getParam("q"))
+      .put("roomId", ctx.request().getParam("room"))
+      .put("beforeId", ctx.request().getParam("before"))
+      .put("limit", ctx.request().getParam("limit")), DEFAULT, 200));
+    router.get("/api/stats").handler(this::stats);
+    router.route().failureHandler(this::failure);
+    router.errorHandler(404, ctx -> error(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().method()
+      + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> error(ctx, ErrorCode.NOT_FOUND, "method " + ctx.request().method()
+      + " is not allowed on " + ctx.request().path()));
+    return router;
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    tokens.verify(token)
+      .onSuccess(caller -> {
+        ctx.put(CALLER, caller);
+        ctx.next();
+      })
+      .onFailure(e -> fail(ctx, e));
+  }
+
+  private static TokenVerifier.Caller caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+
+  private void send(RoutingContext ctx) {
+    TokenVerifier.Caller caller = caller(ctx);
+    JsonObject body = body(ctx);
+    JsonObject request = new JsonObject()
+      .put("roomId", roomId(ctx))
+      .put("userId", caller.userId())
+      .put("username", caller.username())
+      .put("text", body.getValue("text"))
+      .put("clientMsgId", body.getValue("clientMsgId"));
+    vertx.eventBus().<JsonObject>request(Addresses.MESSAGES_SEND, request, DEFAULT)
+      .onSuccess(reply -> {
+        JsonObject ack = reply.body();
+        boolean duplicate = ack.getBoolean("duplicate", false);
+        json(ctx, duplicate ? 200 : 201, new JsonObject().put("id", ack.getLong("id")).put("seq", ack.getLong("seq"))
+          .put("ts", ack.getLong("ts")));
+      })
+      .onFailure(e -> fail(ctx, e));
+  }
+
+  private void stats(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.STORAGE_STATS, new JsonObject(), DEFAULT)
+      .onSuccess(reply -> json(ctx, 200, new JsonObject()
+        .put("transport", transport())
+        .put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000)
+        .put("storage", reply.body())))
+      .onFailure(e -> fail(ctx, e));
+  }
+
+  private void health(RoutingContext ctx) {
+    vertx.eventBus().request(Addresses.STORAGE_STATS, new JsonObject(), new DeliveryOptions().setSendTimeout(2_000))
+      .onComplete(ar -> json(ctx, ar.succeeded() ? 200 : 503, new JsonObject()
+        .put("status", ar.succeeded() ? "up" : "degraded")
+        .put("storage", ar.succeeded() ? "up" : "down: " + ErrorCode.messageOf(ar.cause()))));
+  }
+
+  private String transport() {
+    return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
+  }
+
+  private JsonObject membership(RoutingContext ctx) {
+    return new JsonObject().put("roomId", roomId(ctx)).put("userId", caller(ctx).userId());
+  }
+
+  private void forward(RoutingContext ctx, String address, JsonObject request, DeliveryOptions delivery, int status) {
+    vertx.eventBus().<JsonObject>request(address, request, delivery)
+      .onSuccess(reply -> json(ctx, status, reply.body()))
+      .onFailure(e -> fail(ctx, e));
+  }
+
+  /** The request body as a JSON object; anything else is a 400 {@code invalid_json}. */
+  private static JsonObject body(RoutingContext ctx) {
+    Buffer raw = ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
+      throw new ServiceException(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(raw);
+    } catch (DecodeException e) {
+      throw new ServiceException(ErrorCode.INVALID_JSON, "the request body is not valid JSON: "
+        + e.getMessage().replace("Failed to decode:", "").lines().findFirst().orElse("").trim());
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new ServiceException(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
+    }
+    return object;
+  }
+
+  private static long roomId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    try {
+      return Long.parseLong(id);
+    } catch (NumberFormatException e) {
+      throw new ServiceException(ErrorCode.INVALID_REQUEST, "room id must be an integer, got '" + id + "'");
+    }
+  }
+
+  private void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (ctx.statusCode() == 413) {
+      error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than the limit");
+    } else if (failure != null) {
+      fail(ctx, failure);
+    } else if (ctx.statusCode() == 404) {
+      error(ctx, ErrorCode.NOT_FOUND, "no such endpoint");
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      error(ctx, ErrorCode.INVALID_REQUEST, "bad request");
+    } else {
+      error(ctx, ErrorCode.INTERNAL, "internal error");
+    }
+  }
+
+  private static void fail(RoutingContext ctx, Throwable e) {
+    ErrorCode code = ErrorCode.of(e);
+    if (code == ErrorCode.INTERNAL) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), e);
+    }
+    error(ctx, code, ErrorCode.messageOf(e));
+  }
+
+  private static void error(RoutingContext ctx, ErrorCode code, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (code == ErrorCode.RATE_LIMITED) {
+      ctx.response().putHeader("Retry-After", "1");
+    }
+    json(ctx, code.status(), code.toJson(message));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+      .end(body.toBuffer());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

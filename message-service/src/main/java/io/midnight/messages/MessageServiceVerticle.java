@@ -1,0 +1,116 @@
+package io.midnight.messages;
+
+import io.midnight.common.Addresses;
+import io.midnight.common.BusEndpoint;
+import io.midnight.common.ErrorCode;
+import io.midnight.common.Fields;
+import io.midnight.common.ServiceException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Sends: validates the text, applies the sender's rate limit, checks membership, has storage append durably (with
+ * the idempotency key), then publishes the delivery to {@code room.<roomId>}. Storage answers appends one batch
+ * at a time, in commit order, on one context, so publishing in answer order publishes each room in seq order.
+ * History and search pass through to storage.
+ */
+public final class MessageServiceVerticle extends VerticleBase {
+
+  static final int MAX_CLIENT_MSG_ID = 64;
+  private static final DeliveryOptions STORAGE = new DeliveryOptions().setSendTimeout(10_000);
+
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private MessageOptions options;
+  private RateLimiter limiter;
+  private final MembershipCache memberships = new MembershipCache(1_000_000);
+
+  @Override
+  public Future<?> start() {
+    options = MessageOptions.fromConfig(config());
+    limiter = new RateLimiter(options.ratePerSecond(), options.burst());
+    vertx.setPeriodic(10_000, id -> limiter.forgetIdle(System.nanoTime()));
+    MessageConsumer<JsonObject> changes = vertx.eventBus().consumer(Addresses.MEMBERSHIP_CHANGED, m -> {
+      JsonObject change = m.body();
+      if (!change.getBoolean("member", true)) {
+        memberships.remove(change.getLong("roomId"), change.getLong("userId"));
+      }
+    });
+    consumers.add(changes);
+    return Future.all(List.of(
+      changes.completion(),
+      handle(Addresses.MESSAGES_SEND, this::send),
+      handle(Addresses.MESSAGES_HISTORY, b -> storage(Addresses.STORAGE_MESSAGES_HISTORY, b)),
+      handle(Addresses.MESSAGES_SEARCH, b -> storage(Addresses.STORAGE_MESSAGES_SEARCH, b))));
+  }
+
+  private Future<JsonObject> send(JsonObject body) {
+    long roomId = Fields.requireLong(body, "roomId");
+    long userId = Fields.requireLong(body, "userId");
+    String username = Fields.requireString(body, "username");
+    String text = validText(Fields.requireString(body, "text"));
+    String clientMsgId = Fields.optionalString(body, "clientMsgId");
+    if (clientMsgId != null && (clientMsgId.isEmpty() || clientMsgId.length() > MAX_CLIENT_MSG_ID)) {
+      throw new ServiceException(ErrorCode.INVALID_REQUEST, "clientMsgId must be 1 to " + MAX_CLIENT_MSG_ID
+        + " characters");
+    }
+    long waitNanos = limiter.acquire(userId, System.nanoTime());
+    if (waitNanos > 0) {
+      throw new ServiceException(ErrorCode.RATE_LIMITED, "rate limit of " + options.ratePerSecond() + " messages/s (burst "
+        + options.burst() + ") exceeded; retry in " + Math.max(1, waitNanos / 1_000_000) + " ms");
+    }
+    return requireMember(roomId, userId)
+      .compose(v -> storage(Addresses.STORAGE_MESSAGES_APPEND, new JsonObject()
+        .put("roomId", roomId).put("senderId", userId).put("sender", username).put("text", text)
+        .put("clientMsgId", clientMsgId)))
+      .onSuccess(ack -> {
+        if (!ack.getBoolean("duplicate")) {
+          vertx.eventBus().publish(Addresses.room(roomId), new JsonObject()
+            .put("id", ack.getLong("id")).put("room", roomId).put("seq", ack.getLong("seq"))
+            .put("from", username).put("fromId", userId).put("text", text).put("ts", ack.getLong("ts")));
+        }
+      });
+  }
+
+  private String validText(String text) {
+    int length = text.codePointCount(0, text.length());
+    if (length == 0 || text.isBlank()) {
+      throw new ServiceException(ErrorCode.INVALID_TEXT, "text must not be empty");
+    }
+    if (length > options.maxTextLength()) {
+      throw new ServiceException(ErrorCode.TEXT_TOO_LONG, "text holds " + length + " characters; the limit is "
+        + options.maxTextLength());
+    }
+    return text;
+  }
+
+  private Future<Void> requireMember(long roomId, long userId) {
+    if (memberships.contains(roomId, userId)) {
+      return Future.succeededFuture();
+    }
+    return storage(Addresses.STORAGE_ROOMS_MEMBER, new JsonObject().put("roomId", roomId).put("userId", userId))
+      .compose(answer -> {
+        if (!answer.getBoolean("member")) {
+          return ErrorCode.NOT_MEMBER.failed("join room " + roomId + " before sending to it");
+        }
+        memberships.add(roomId, userId);
+        return Future.succeededFuture();
+      });
+  }
+
+  private Future<JsonObject> storage(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, STORAGE).map(m -> m.body());
+  }
+
+  private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    MessageConsumer<JsonObject> consumer = BusEndpoint.serve(vertx, address, handler);
+    consumers.add(consumer);
+    return consumer.completion();
+  }
+}

@@ -1,0 +1,95 @@
+package io.midnight.storage;
+
+import io.midnight.common.Addresses;
+import io.midnight.common.BusEndpoint;
+import io.midnight.common.Fields;
+import io.midnight.storage.sqlite.SqliteStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The single writer of Midnight's data. Threading: one writer thread commits in groups and answers each request
+ * only after its transaction is durable; readers run on their own pool with read-only connections; bus handlers
+ * run on this verticle's event loop and never touch a file. Deploy exactly one per data directory.
+ */
+public final class StorageVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StorageVerticle.class);
+  static final int MAX_HISTORY = 200;
+  static final int MAX_SEARCH = 100;
+
+  private final Clock clock;
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private SqliteStore store;
+
+  public StorageVerticle() {
+    this(Clock.systemUTC());
+  }
+
+  public StorageVerticle(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    StorageOptions options = StorageOptions.fromConfig(config());
+    return vertx.executeBlocking(() -> SqliteStore.open(vertx, options, clock, r -> context.runOnContext(v -> r.run())))
+      .compose(opened -> {
+        store = opened;
+        LOG.info("storage ready in {} (max {} messages per shard, retain {} sealed shard(s))",
+          options.dataDir().toAbsolutePath(), options.maxMessagesPerShard(), options.retainShards());
+        return Future.all(List.of(
+          handle(Addresses.STORAGE_USERS_CREATE, b -> store.createUsers(Fields.requireArray(b, "users"))),
+          handle(Addresses.STORAGE_USERS_FIND, b -> store.findUser(Fields.requireString(b, "username"))),
+          handle(Addresses.STORAGE_ROOMS_SEED, b -> store.seedRooms(Fields.requireArray(b, "rooms"))),
+          handle(Addresses.STORAGE_ROOMS_CREATE, b -> store.createRoom(Fields.requireString(b, "name"),
+            Fields.requireLong(b, "userId"))),
+          handle(Addresses.STORAGE_ROOMS_LIST, b -> store.listRooms()),
+          handle(Addresses.STORAGE_ROOMS_JOIN, b -> store.join(Fields.requireLong(b, "roomId"),
+            Fields.requireLong(b, "userId"))),
+          handle(Addresses.STORAGE_ROOMS_LEAVE, b -> store.leave(Fields.requireLong(b, "roomId"),
+            Fields.requireLong(b, "userId"))),
+          handle(Addresses.STORAGE_ROOMS_MEMBER, b -> store.isMember(Fields.requireLong(b, "roomId"),
+            Fields.requireLong(b, "userId"))),
+          handle(Addresses.STORAGE_MESSAGES_APPEND, b -> store.append(Fields.requireLong(b, "roomId"),
+            Fields.requireLong(b, "senderId"), Fields.requireString(b, "sender"), Fields.requireString(b, "text"),
+            Fields.optionalString(b, "clientMsgId"))),
+          handle(Addresses.STORAGE_MESSAGES_HISTORY, b -> {
+            Long before = Fields.optionalLong(b, "beforeSeq");
+            return store.history(Fields.requireLong(b, "roomId"), before == null ? Long.MAX_VALUE : before,
+              Fields.limit(b, "limit", 50, MAX_HISTORY));
+          }),
+          handle(Addresses.STORAGE_MESSAGES_SEARCH, b -> {
+            Long before = Fields.optionalLong(b, "beforeId");
+            return store.search(Fields.requireString(b, "q"), Fields.optionalLong(b, "roomId"),
+              before == null ? Long.MAX_VALUE : before, Fields.limit(b, "limit", 20, MAX_SEARCH));
+          }),
+          handle(Addresses.STORAGE_STATS, b -> Future.succeededFuture(store.stats()))));
+      });
+  }
+
+  private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    MessageConsumer<JsonObject> consumer = BusEndpoint.serve(vertx, address, handler);
+    consumers.add(consumer);
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+      .eventually(() -> store == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+        store.close();
+        LOG.info("storage closed");
+        return null;
+      }));
+  }
+}

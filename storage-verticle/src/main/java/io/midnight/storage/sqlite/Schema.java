@@ -1,0 +1,68 @@
+package io.midnight.storage.sqlite;
+
+/** The SQL of both file kinds, kept in one place. */
+final class Schema {
+
+  private Schema() {
+  }
+
+  static final String[] CATALOG = {
+    """
+    CREATE TABLE IF NOT EXISTS users(
+      id INTEGER PRIMARY KEY,
+      username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+      password_hash TEXT,
+      created_at INTEGER NOT NULL)""",
+    """
+    CREATE TABLE IF NOT EXISTS rooms(
+      id INTEGER PRIMARY KEY,
+      name TEXT NOT NULL UNIQUE,
+      created_by INTEGER,
+      created_at INTEGER NOT NULL,
+      sealed_seq INTEGER NOT NULL DEFAULT 0)""",
+    """
+    CREATE TABLE IF NOT EXISTS memberships(
+      room_id INTEGER NOT NULL,
+      user_id INTEGER NOT NULL,
+      joined_at INTEGER NOT NULL,
+      PRIMARY KEY(room_id, user_id)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS memberships_user ON memberships(user_id)",
+    """
+    CREATE TABLE IF NOT EXISTS shards(
+      shard INTEGER PRIMARY KEY,
+      file TEXT NOT NULL,
+      state TEXT NOT NULL CHECK(state IN ('active', 'sealed')),
+      min_id INTEGER,
+      max_id INTEGER,
+      min_ts INTEGER,
+      max_ts INTEGER,
+      message_count INTEGER NOT NULL DEFAULT 0,
+      created_at INTEGER NOT NULL,
+      sealed_at INTEGER)""",
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+  };
+
+  static final String[] SHARD = {
+    """
+    CREATE TABLE IF NOT EXISTS messages(
+      id INTEGER PRIMARY KEY,
+      room_id INTEGER NOT NULL,
+      seq INTEGER NOT NULL,
+      sender_id INTEGER NOT NULL,
+      sender TEXT NOT NULL,
+      text TEXT NOT NULL,
+      client_msg_id TEXT,
+      ts INTEGER NOT NULL)""",
+    "CREATE UNIQUE INDEX IF NOT EXISTS messages_room_seq ON messages(room_id, seq)",
+    // contentless: the index only; text lives once, in messages, and rowid = messages.id
+    "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, content='', tokenize='unicode61 remove_diacritics 2')",
+  };
+
+  static final String INSERT_MESSAGE =
+    "INSERT INTO messages(id, room_id, seq, sender_id, sender, text, client_msg_id, ts) VALUES(?,?,?,?,?,?,?,?)";
+  static final String INSERT_FTS = "INSERT INTO messages_fts(rowid, text) VALUES(?,?)";
+  static final String MESSAGE_COLUMNS = "m.id, m.room_id, m.seq, m.sender_id, m.sender, m.text, m.ts";
+
+  /** The meta key holding the largest message id ever sealed, so ids never repeat after retention. */
+  static final String META_SEALED_MAX_ID = "sealed_max_id";
+}

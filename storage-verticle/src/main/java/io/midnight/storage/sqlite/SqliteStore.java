@@ -1,0 +1,179 @@
+package io.midnight.storage.sqlite;
+
+import io.midnight.storage.StorageOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/**
+ * The embedded store: {@code <dataDir>/catalog.db} (users, rooms, memberships, shard manifest) and
+ * {@code <dataDir>/messages/shard-NNNNNN.db}, each SQLite in WAL mode with {@code synchronous=FULL}.
+ * One writer thread ({@link GroupCommitWriter}) owns every write; reads run on a fixed pool of reader threads
+ * with their own read-only connections ({@link StoreReader}). Opening recovers from what is on disk and refuses
+ * to start on a missing or unreadable shard, naming the file.
+ *
+ * <p>Every method returns a future completed on the caller's Vert.x context: writes once durable, reads once read.
+ */
+public final class SqliteStore implements AutoCloseable {
+
+  private final WriterState state;
+  private final GroupCommitWriter writer;
+  private final StoreReader reader;
+  private final WorkerExecutor readers;
+
+  private SqliteStore(Vertx vertx, WriterState state, StorageOptions options, Consumer<Runnable> replies) {
+    this.state = state;
+    this.writer = new GroupCommitWriter(state, options.maxBatch(), replies);
+    this.reader = new StoreReader(state);
+    this.readers = vertx.createSharedWorkerExecutor("midnight-storage-readers", options.readerThreads());
+  }
+
+  /**
+   * Blocking (recovery reads every shard's header and the active shard's keys): call it off the event loop.
+   *
+   * @param replies runs a commit's completions; pass the verticle context's {@code runOnContext}
+   */
+  public static SqliteStore open(Vertx vertx, StorageOptions options, Clock clock, Consumer<Runnable> replies) {
+    return new SqliteStore(vertx, WriterState.open(options, clock), options, replies);
+  }
+
+  // ---- writes ----
+
+  public Future<JsonObject> createUsers(JsonArray users) {
+    return write(s -> s.createUsers(users));
+  }
+
+  public Future<JsonObject> seedRooms(JsonArray rooms) {
+    return write(s -> s.seedRooms(rooms));
+  }
+
+  public Future<JsonObject> createRoom(String name, long userId) {
+    return write(s -> s.createRoom(name, userId));
+  }
+
+  public Future<JsonObject> join(long roomId, long userId) {
+    return write(s -> s.join(roomId, userId));
+  }
+
+  public Future<JsonObject> leave(long roomId, long userId) {
+    return write(s -> s.leave(roomId, userId));
+  }
+
+  public Future<JsonObject> append(long roomId, long senderId, String sender, String text, String clientMsgId) {
+    return write(s -> s.append(roomId, senderId, sender, text, clientMsgId));
+  }
+
+  private Future<JsonObject> write(GroupCommitWriter.Operation<JsonObject> operation) {
+    Promise<JsonObject> promise = Promise.promise();
+    writer.submit(operation, (result, failure) -> {
+      if (failure != null) {
+        promise.fail(failure);
+      } else {
+        promise.complete(result);
+      }
+    });
+    return promise.future();
+  }
+
+  // ---- reads ----
+
+  public Future<JsonObject> findUser(String username) {
+    return read(() -> reader.findUser(username));
+  }
+
+  public Future<JsonObject> listRooms() {
+    return read(() -> new JsonObject().put("rooms", reader.listRooms()));
+  }
+
+  public Future<JsonObject> isMember(long roomId, long userId) {
+    return read(() -> new JsonObject().put("member", reader.isMember(roomId, userId)));
+  }
+
+  /** Newest first; {@code next} is the seq to pass as {@code beforeSeq} for the older page, or null at the start. */
+  public Future<JsonObject> history(long roomId, long beforeSeq, int limit) {
+    return read(() -> {
+      reader.requireRoom(roomId);
+      return page(reader.history(roomId, beforeSeq, limit + 1), limit, "seq");
+    });
+  }
+
+  /** Every shard that can hold a match is searched at once; results merge newest first. */
+  public Future<JsonObject> search(String typed, Long roomId, long beforeId, int limit) {
+    String query;
+    try {
+      query = FtsQuery.of(typed);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    List<Future<List<JsonObject>>> perShard = new ArrayList<>();
+    for (ShardInfo shard : state.manifest().newestFirst()) {
+      if (!shard.sealed() || (shard.count() > 0 && shard.minId() < beforeId)) {
+        perShard.add(read(() -> reader.search(shard, query, roomId, beforeId, limit + 1)));
+      }
+    }
+    return Future.all(perShard).map(all -> {
+      List<JsonObject> merged = new ArrayList<>();
+      perShard.forEach(f -> merged.addAll(f.result()));
+      merged.sort(Comparator.comparingLong((JsonObject m) -> m.getLong("id")).reversed());
+      return page(merged.subList(0, Math.min(merged.size(), limit + 1)), limit, "id");
+    });
+  }
+
+  private static JsonObject page(List<JsonObject> messages, int limit, String cursor) {
+    boolean more = messages.size() > limit;
+    List<JsonObject> shown = more ? messages.subList(0, limit) : messages;
+    return new JsonObject()
+      .put("messages", new JsonArray(new ArrayList<>(shown)))
+      .put("next", more ? shown.get(shown.size() - 1).getLong(cursor) : null);
+  }
+
+  private <T> Future<T> read(Callable<T> query) {
+    return readers.executeBlocking(query, false);
+  }
+
+  public JsonObject stats() {
+    ShardManifest manifest = state.manifest();
+    long active = state.activeCount();
+    long commits = writer.commits();
+    return new JsonObject()
+      .put("users", state.userCount())
+      .put("rooms", state.roomCount())
+      .put("messages", manifest.sealedMessages() + active)
+      .put("lastMessageId", state.lastMessageId())
+      .put("shards", new JsonObject()
+        .put("count", manifest.size())
+        .put("active", manifest.activeShard().file().getFileName().toString())
+        .put("activeMessages", active)
+        .put("maxMessagesPerShard", state.maxMessagesPerShard())
+        .put("activeFill", (double) active / state.maxMessagesPerShard()))
+      .put("commits", new JsonObject()
+        .put("count", commits)
+        .put("requests", writer.committedRequests())
+        .put("avgBatch", commits == 0 ? 0 : (double) writer.committedRequests() / commits)
+        .put("lastBatch", writer.lastBatchSize())
+        .put("maxBatch", writer.maxBatchSize())
+        .put("avgCommitMs", commits == 0 ? 0 : writer.commitNanos() / 1e6 / commits)
+        .put("queued", writer.queued()));
+  }
+
+  /** Commits what is queued, then closes every file. Blocking. */
+  @Override
+  public void close() throws InterruptedException {
+    try {
+      writer.close();
+    } finally {
+      reader.close();
+      readers.close();
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.midnight.users;
+
+import io.midnight.common.ErrorCode;
+import io.midnight.common.ServiceException;
+
+/** What a username, a password and a room name may be (DESIGN section 7). */
+final class AccountRules {
+
+  static final int MIN_USERNAME = 3;
+  static final int MAX_USERNAME = 32;
+  static final int MIN_PASSWORD = 8;
+  static final int MAX_PASSWORD = 128;
+  static final int MAX_ROOM_NAME = 100;
+
+  private AccountRules() {
+  }
+
+  /** 3..32 letters, digits, {@code _ - .} (any script); no spaces, so a name reads the same everywhere. */
+  static String username(String username) {
+    if (username == null) {
+      throw new ServiceException(ErrorCode.INVALID_REQUEST, "missing field 'username'");
+    }
+    int length = username.codePointCount(0, username.length());
+    if (length < MIN_USERNAME || length > MAX_USERNAME) {
+      throw new ServiceException(ErrorCode.INVALID_USERNAME, "username must be " + MIN_USERNAME + " to "
+        + MAX_USERNAME + " characters, got " + length);
+    }
+    boolean ok = username.codePoints().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.');
+    if (!ok) {
+      throw new ServiceException(ErrorCode.INVALID_USERNAME,
+        "username may hold only letters, digits, '_', '-' and '.': '" + username + "'");
+    }
+    return username;
+  }
+
+  /** Null means a guest account that holds only its token. */
+  static String password(String password) {
+    if (password == null) {
+      return null;
+    }
+    int length = password.codePointCount(0, password.length());
+    if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
+      throw new ServiceException(ErrorCode.INVALID_PASSWORD, "password must be " + MIN_PASSWORD + " to "
+        + MAX_PASSWORD + " characters");
+    }
+    return password;
+  }
+
+  /** Any Unicode (emoji welcome) up to 100 characters, trimmed, without control characters. */
+  static String roomName(String name) {
+    if (name == null) {
+      throw new ServiceException(ErrorCode.INVALID_REQUEST, "missing field 'name'");
+    }
+    String trimmed = name.strip();
+    int length = trimmed.codePointCount(0, trimmed.length());
+    if (length < 1 || length > MAX_ROOM_NAME) {
+      throw new ServiceException(ErrorCode.INVALID_ROOM_NAME, "room name must be 1 to " + MAX_ROOM_NAME
+        + " characters, got " + length);
+    }
+    if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
+      throw new ServiceException(ErrorCode.INVALID_ROOM_NAME, "room name must not hold control characters");
+    }
+    return trimmed;
+  }
+}
