@@ -1,12 +1,12 @@
 package io.midnight.app;
 
 import io.midnight.common.Addresses;
+import io.midnight.messages.AppendBatcher;
 import io.midnight.storage.StorageVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -46,6 +46,7 @@ final class StorageBench {
     "⭐ Wishing you health, wealth, and happiness! ⭐");
   private static final int ROOMS = 50;
   private static final int WINDOW = 8_000;
+  private static final int APPEND_BATCH = 1_000;
 
   private final int messages;
   private final int baselineMessages;
@@ -66,9 +67,9 @@ final class StorageBench {
     Path root = Files.createTempDirectory("midnight-bench-");
     try {
       double baseline = appends("appends, one transaction per message", root.resolve("baseline"), 1,
-        1_000_000, baselineMessages, 64).perSecond;
+        1_000_000, baselineMessages, 64, 1).perSecond;
       double grouped = appends("appends, group commit", root.resolve("grouped"), 4_000, 1_000_000, messages,
-        WINDOW).perSecond;
+        WINDOW, APPEND_BATCH).perSecond;
       System.out.printf("%n  group commit / one per transaction: %.0fx (goal >= 25x: %s)%n", grouped / baseline,
         grouped / baseline >= 25 ? "met" : "NOT met");
       System.out.printf("  group commit: %,.0f durable appends/s (goal >= 200,000/s: %s)%n%n", grouped,
@@ -91,16 +92,16 @@ final class StorageBench {
   private record Rate(double perSecond, long count, double seconds) {
   }
 
-  private Rate appends(String label, Path dir, int maxBatch, int maxPerShard, int count, int window) {
+  private Rate appends(String label, Path dir, int maxBatch, int maxPerShard, int count, int window, int perRequest) {
     String id = deployStorage(dir, maxBatch, maxPerShard);
-    Rate rate = drive(label, count, window);
+    Rate rate = drive(label, count, window, perRequest);
     vertx.undeploy(id).await();
     return rate;
   }
 
   private String appendsKeepDeployed(String label, Path dir, int count) {
     String id = deployStorage(dir, 4_000, Math.max(1, count / 10));
-    drive(label, count, WINDOW);
+    drive(label, count, WINDOW, APPEND_BATCH);
     JsonObject stats = vertx.eventBus().<JsonObject>request(Addresses.STORAGE_STATS, new JsonObject()).await().body();
     System.out.printf("  store: %,d messages in %d shards%n", stats.getLong("messages"),
       stats.getJsonObject("shards").getInteger("count"));
@@ -119,15 +120,19 @@ final class StorageBench {
     return id;
   }
 
-  /** Keeps {@code window} appends in flight until {@code count} are acknowledged; prints progress. */
-  private Rate drive(String label, int count, int window) {
+  /**
+   * Keeps {@code window} appends in flight until {@code count} are acknowledged, through the message service's
+   * {@link AppendBatcher} ({@code perRequest} 1 sends each message alone); prints progress.
+   */
+  private Rate drive(String label, int count, int window, int perRequest) {
     Promise<Long> done = Promise.promise();
     AtomicLong acked = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(120_000);
     long start = System.nanoTime();
     long progress = vertx.setPeriodic(2_000, t -> System.out.printf("  ... %s: %,d / %,d%n", label, acked.get(), count));
-    vertx.runOnContext(v -> new Object() {
+    Context context = vertx.getOrCreateContext();
+    AppendBatcher appends = new AppendBatcher(context, vertx.eventBus(), perRequest, 120_000);
+    context.runOnContext(v -> new Object() {
       int sent;
 
       void next() {
@@ -135,10 +140,10 @@ final class StorageBench {
           return;
         }
         int i = sent++;
-        vertx.eventBus().request(Addresses.STORAGE_MESSAGES_APPEND, new JsonObject()
+        appends.append(new JsonObject()
             .put("roomId", 1 + i % ROOMS).put("senderId", 1 + i % 1_000).put("sender", "bench-" + (i % 1_000))
             .put("text", GREETINGS.get(i % GREETINGS.size()) + " #" + i + " tag" + (i % 1_000))
-            .put("clientMsgId", "bench-" + i), delivery)
+            .put("clientMsgId", "bench-" + i))
           .onComplete(ar -> {
             if (ar.failed()) {
               failure.compareAndSet(null, ar.cause());

@@ -90,6 +90,16 @@ public enum ErrorCode {
     return INTERNAL;
   }
 
+  /** The code whose public name is {@code code}, or {@link #INTERNAL} for one this version does not know. */
+  public static ErrorCode fromCode(String code) {
+    for (ErrorCode candidate : values()) {
+      if (candidate.code.equals(code)) {
+        return candidate;
+      }
+    }
+    return INTERNAL;
+  }
+
   /** The human message of a failure, safe to show to a client. */
   public static String messageOf(Throwable failure) {
     ErrorCode code = of(failure);

@@ -24,17 +24,20 @@ import java.util.function.Function;
 public final class MessageServiceVerticle extends VerticleBase {
 
   static final int MAX_CLIENT_MSG_ID = 64;
+  static final int APPEND_BATCH = 1_000;
   private static final DeliveryOptions STORAGE = new DeliveryOptions().setSendTimeout(10_000);
 
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private MessageOptions options;
   private RateLimiter limiter;
   private final MembershipCache memberships = new MembershipCache(1_000_000);
+  private AppendBatcher appends;
 
   @Override
   public Future<?> start() {
     options = MessageOptions.fromConfig(config());
     limiter = new RateLimiter(options.ratePerSecond(), options.burst());
+    appends = new AppendBatcher(context, vertx.eventBus(), APPEND_BATCH, STORAGE.getSendTimeout());
     vertx.setPeriodic(10_000, id -> limiter.forgetIdle(System.nanoTime()));
     MessageConsumer<JsonObject> changes = vertx.eventBus().consumer(Addresses.MEMBERSHIP_CHANGED, m -> {
       JsonObject change = m.body();
@@ -66,11 +69,11 @@ public final class MessageServiceVerticle extends VerticleBase {
         + options.burst() + ") exceeded; retry in " + Math.max(1, waitNanos / 1_000_000) + " ms");
     }
     return requireMember(roomId, userId)
-      .compose(v -> storage(Addresses.STORAGE_MESSAGES_APPEND, new JsonObject()
+      .compose(v -> appends.append(new JsonObject()
         .put("roomId", roomId).put("senderId", userId).put("sender", username).put("text", text)
         .put("clientMsgId", clientMsgId)))
       .onSuccess(ack -> {
-        if (!ack.getBoolean("duplicate")) {
+        if (!ack.getBoolean("duplicate", false)) {
           vertx.eventBus().publish(Addresses.room(roomId), new JsonObject()
             .put("id", ack.getLong("id")).put("room", roomId).put("seq", ack.getLong("seq"))
             .put("from", username).put("fromId", userId).put("text", text).put("ts", ack.getLong("ts")));

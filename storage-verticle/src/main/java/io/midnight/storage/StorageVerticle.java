@@ -60,9 +60,8 @@ public final class StorageVerticle extends VerticleBase {
             Fields.requireLong(b, "userId"))),
           handle(Addresses.STORAGE_ROOMS_MEMBER, b -> store.isMember(Fields.requireLong(b, "roomId"),
             Fields.requireLong(b, "userId"))),
-          handle(Addresses.STORAGE_MESSAGES_APPEND, b -> store.append(Fields.requireLong(b, "roomId"),
-            Fields.requireLong(b, "senderId"), Fields.requireString(b, "sender"), Fields.requireString(b, "text"),
-            Fields.optionalString(b, "clientMsgId"))),
+          handle(Addresses.STORAGE_MESSAGES_APPEND, b -> store.append(Fields.requireArray(b, "messages"))
+            .map(acks -> new JsonObject().put("acks", acks))),
           handle(Addresses.STORAGE_MESSAGES_HISTORY, b -> {
             Long before = Fields.optionalLong(b, "beforeSeq");
             return store.history(Fields.requireLong(b, "roomId"), before == null ? Long.MAX_VALUE : before,

@@ -35,7 +35,8 @@ public final class GroupCommitWriter implements AutoCloseable {
     T apply(WriterState state) throws SQLException;
   }
 
-  private record Request<T>(Operation<T> operation, BiConsumer<T, Throwable> callback) {
+  /** {@code weight}: the rows it writes, counted against {@code maxBatch}. */
+  private record Request<T>(Operation<T> operation, int weight, BiConsumer<T, Throwable> callback) {
   }
 
   private record Outcome<T>(Request<T> request, T result, Throwable failure) {
@@ -72,11 +73,15 @@ public final class GroupCommitWriter implements AutoCloseable {
   }
 
   public <T> void submit(Operation<T> operation, BiConsumer<T, Throwable> callback) {
+    submit(operation, 1, callback);
+  }
+
+  public <T> void submit(Operation<T> operation, int weight, BiConsumer<T, Throwable> callback) {
     if (!running) {
       callback.accept(null, ErrorCode.UNAVAILABLE.exception(broken != null ? broken : "storage is shutting down"));
       return;
     }
-    queue.add(new Request<>(operation, callback));
+    queue.add(new Request<>(operation, Math.max(1, weight), callback));
     if (!running && !thread.isAlive()) { // raced with close(): the writer is gone, nobody else will answer
       for (Request<?> r = queue.poll(); r != null; r = queue.poll()) {
         r.callback().accept(null, ErrorCode.UNAVAILABLE.exception("storage is shutting down"));
@@ -95,7 +100,7 @@ public final class GroupCommitWriter implements AutoCloseable {
           }
           pending.add(first);
         }
-        queue.drainTo(pending, Math.max(0, maxBatch - pending.size()));
+        queue.drainTo(pending, maxBatch); // weights may be > 1: runBatch stops at maxBatch rows
         boolean roll = runBatch(batch);
         List<Outcome<?>> done = List.copyOf(batch);
         batch.clear();
@@ -117,8 +122,10 @@ public final class GroupCommitWriter implements AutoCloseable {
   private boolean runBatch(List<Outcome<?>> batch) {
     boolean shardFull = false;
     long start = System.nanoTime();
-    while (!pending.isEmpty() && batch.size() < maxBatch) {
+    int weight = 0;
+    while (!pending.isEmpty() && weight < maxBatch) {
       Request<?> request = pending.peekFirst();
+      weight += request.weight();
       try {
         batch.add(apply(request));
       } catch (ShardFullException full) {
@@ -137,11 +144,11 @@ public final class GroupCommitWriter implements AutoCloseable {
       return failBatch(batch, null, e);
     }
     commits.incrementAndGet();
-    committedRequests.addAndGet(batch.size());
+    committedRequests.addAndGet(weight);
     commitNanos.addAndGet(System.nanoTime() - start);
-    lastBatchSize = batch.size();
-    if (batch.size() > maxBatchSize) {
-      maxBatchSize = batch.size();
+    lastBatchSize = weight;
+    if (weight > maxBatchSize) {
+      maxBatchSize = weight;
     }
     return shardFull;
   }

@@ -14,8 +14,20 @@ final class IdempotencyIndex {
   record Key(long senderId, String clientMsgId) {
   }
 
-  private Map<Key, Ack> current = new HashMap<>();
-  private Map<Key, Ack> previous = new HashMap<>();
+  private final int expected;
+  private Map<Key, Ack> current;
+  private Map<Key, Ack> previous;
+
+  /** @param expected keys one shard holds at most, so the maps never rehash while a shard fills */
+  IdempotencyIndex(int expected) {
+    this.expected = expected;
+    this.current = newMap();
+    this.previous = newMap();
+  }
+
+  private Map<Key, Ack> newMap() {
+    return new HashMap<>((int) (expected / 0.75f) + 1);
+  }
 
   Ack find(long senderId, String clientMsgId) {
     Key key = new Key(senderId, clientMsgId);
@@ -34,7 +46,7 @@ final class IdempotencyIndex {
   /** The active shard was sealed: its keys become the previous shard's, the oldest are dropped. */
   void roll() {
     previous = current;
-    current = new HashMap<>();
+    current = newMap();
   }
 
   void clear() {

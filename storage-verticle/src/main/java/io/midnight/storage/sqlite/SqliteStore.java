@@ -69,13 +69,22 @@ public final class SqliteStore implements AutoCloseable {
     return write(s -> s.leave(roomId, userId));
   }
 
-  public Future<JsonObject> append(long roomId, long senderId, String sender, String text, String clientMsgId) {
-    return write(s -> s.append(roomId, senderId, sender, text, clientMsgId));
+  /**
+   * Appends {@code [{roomId, senderId, sender, text, clientMsgId?}]}; answers one entry per message, in order:
+   * an ack {@code {id, seq, ts, room, duplicate}} or {@code {error: {code, message}}}.
+   */
+  public Future<JsonArray> append(JsonArray messages) {
+    AppendBatch batch = AppendBatch.parse(messages);
+    return write(batch, batch.size()).map(AppendBatch::toJson);
   }
 
-  private Future<JsonObject> write(GroupCommitWriter.Operation<JsonObject> operation) {
-    Promise<JsonObject> promise = Promise.promise();
-    writer.submit(operation, (result, failure) -> {
+  private <T> Future<T> write(GroupCommitWriter.Operation<T> operation) {
+    return write(operation, 1);
+  }
+
+  private <T> Future<T> write(GroupCommitWriter.Operation<T> operation, int weight) {
+    Promise<T> promise = Promise.promise();
+    writer.submit(operation, weight, (result, failure) -> {
       if (failure != null) {
         promise.fail(failure);
       } else {

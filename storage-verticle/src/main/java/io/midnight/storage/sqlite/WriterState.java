@@ -48,7 +48,7 @@ final class WriterState implements AutoCloseable {
   private boolean shardDirty;
 
   private final Map<Long, RoomState> rooms = new HashMap<>();
-  private final IdempotencyIndex idempotency = new IdempotencyIndex();
+  private final IdempotencyIndex idempotency;
   private volatile long lastMessageId;
   private long lastUserId;
   private volatile long activeCount;
@@ -61,6 +61,7 @@ final class WriterState implements AutoCloseable {
     this.clock = clock;
     this.messagesDir = options.dataDir().resolve(MESSAGES_DIR);
     this.catalog = catalog;
+    this.idempotency = new IdempotencyIndex(Math.min(options.maxMessagesPerShard(), 1 << 20));
   }
 
   /** Opens the data directory, verifies every shard the manifest lists, and derives the writer's state. */
@@ -178,6 +179,7 @@ final class WriterState implements AutoCloseable {
   private void createShardFile(Path file) throws SQLException {
     try (Connection c = Sqlite.writer(file)) {
       Sqlite.execute(c, Schema.SHARD);
+      Sqlite.execute(c, Schema.FTS_TUNING);
       c.commit();
     }
   }
@@ -258,7 +260,7 @@ final class WriterState implements AutoCloseable {
          ResultSet rs = st.executeQuery(
            "SELECT sender_id, client_msg_id, id, room_id, seq, ts FROM messages WHERE client_msg_id IS NOT NULL")) {
       while (rs.next()) {
-        Ack ack = new Ack(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+        Ack ack = new Ack(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), false);
         if (current) {
           idempotency.put(rs.getLong(1), rs.getString(2), ack);
         } else {
@@ -407,18 +409,18 @@ final class WriterState implements AutoCloseable {
   }
 
   /** Assigns the room's next seq and the next global id; a known {@code clientMsgId} returns its first ack. */
-  JsonObject append(long roomId, long senderId, String sender, String text, String clientMsgId) throws SQLException {
+  Ack append(long roomId, long senderId, String sender, String text, String clientMsgId) throws SQLException {
     if (clientMsgId != null) {
       Ack prior = idempotency.find(senderId, clientMsgId);
       if (prior != null) {
-        return prior.toJson(true);
+        return prior.asDuplicate();
       }
     }
     RoomState room = room(roomId);
     if (activeCount >= options.maxMessagesPerShard()) {
       throw new ShardFullException();
     }
-    Ack ack = new Ack(lastMessageId + 1, roomId, room.lastSeq + 1, clock.millis());
+    Ack ack = new Ack(lastMessageId + 1, roomId, room.lastSeq + 1, clock.millis(), false);
     insertMessage.setLong(1, ack.id());
     insertMessage.setLong(2, roomId);
     insertMessage.setLong(3, ack.seq());
@@ -438,7 +440,7 @@ final class WriterState implements AutoCloseable {
     if (clientMsgId != null) {
       idempotency.put(senderId, clientMsgId, ack);
     }
-    return ack.toJson(false);
+    return ack;
   }
 
   // ---- transactions ----
