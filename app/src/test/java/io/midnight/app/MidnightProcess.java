@@ -1,0 +1,85 @@
+package io.midnight.app;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The real {@code midnight.jar} as a child process (the jar the build just packaged). */
+final class MidnightProcess implements AutoCloseable {
+
+  final Process process;
+  final int port;
+  final Api api;
+  final Path log;
+
+  private MidnightProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.api = new Api(port);
+    this.log = log;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static Path jar() {
+    String jar = System.getProperty("midnight.jar");
+    if (jar == null) {
+      throw new IllegalStateException("run through 'mvn verify': the system property midnight.jar names the jar");
+    }
+    return Path.of(jar);
+  }
+
+  /** Starts {@code midnight serve} and waits until {@code /health} answers 200. */
+  static MidnightProcess serve(Path dataDir, int port, Map<String, String> env, Path log) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-jar", jar().toString(), "serve", "--host", "127.0.0.1", "--port", String.valueOf(port),
+      "--data", dataDir.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+      .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    MidnightProcess started = new MidnightProcess(builder.start(), port, log);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!started.process.isAlive()) {
+        throw new IllegalStateException("midnight exited with " + started.process.exitValue() + "; see " + log);
+      }
+      try {
+        if (started.api.get("/health", null).status() == 200) {
+          return started;
+        }
+      } catch (RuntimeException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    started.close();
+    throw new IllegalStateException("midnight did not become healthy within 60 s; see " + log);
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+  void killNine() throws Exception {
+    Process kill = new ProcessBuilder("kill", "-9", String.valueOf(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -9 " + process.pid() + " failed");
+    }
+    process.waitFor();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+}
