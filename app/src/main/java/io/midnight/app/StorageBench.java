@@ -1,6 +1,8 @@
 package io.midnight.app;
 
 import io.midnight.common.Addresses;
+import io.midnight.common.AppendRequest;
+import io.midnight.common.BusCodecs;
 import io.midnight.messages.AppendBatcher;
 import io.midnight.storage.StorageVerticle;
 import io.vertx.core.Context;
@@ -109,6 +111,7 @@ final class StorageBench {
   }
 
   private String deployStorage(Path dir, int maxBatch, int maxPerShard) {
+    BusCodecs.register(vertx);
     JsonObject config = new JsonObject().put("dataDir", dir.toString())
       .put("storage", new JsonObject().put("maxBatch", maxBatch).put("maxMessagesPerShard", maxPerShard));
     String id = vertx.deployVerticle(new StorageVerticle(), new DeploymentOptions().setConfig(config)).await();
@@ -140,10 +143,8 @@ final class StorageBench {
           return;
         }
         int i = sent++;
-        appends.append(new JsonObject()
-            .put("roomId", 1 + i % ROOMS).put("senderId", 1 + i % 1_000).put("sender", "bench-" + (i % 1_000))
-            .put("text", GREETINGS.get(i % GREETINGS.size()) + " #" + i + " tag" + (i % 1_000))
-            .put("clientMsgId", "bench-" + i))
+        appends.append(new AppendRequest.Item(1 + i % ROOMS, 1 + i % 1_000, "bench-" + (i % 1_000),
+            GREETINGS.get(i % GREETINGS.size()) + " #" + i + " tag" + (i % 1_000), "bench-" + i))
           .onComplete(ar -> {
             if (ar.failed()) {
               failure.compareAndSet(null, ar.cause());

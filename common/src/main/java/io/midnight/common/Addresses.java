@@ -50,10 +50,7 @@ public final class Addresses {
   public static final String STORAGE_ROOMS_LEAVE = "storage.rooms.leave";
   /** {@code {roomId, userId}} -> {@code {member}}; fails {@link ErrorCode#ROOM_NOT_FOUND} for an unknown room. */
   public static final String STORAGE_ROOMS_MEMBER = "storage.rooms.member";
-  /**
-   * {@code {messages: [{roomId, senderId, sender, text, clientMsgId?}]}} -> {@code {acks: [...]}} once durable, one
-   * entry per message in order: {@code {id, seq, ts, room, duplicate}} or {@code {error: {code, message}}}.
-   */
+  /** {@link AppendRequest} -> {@link AppendReply} once every ack in it is durable (one result per message). */
   public static final String STORAGE_MESSAGES_APPEND = "storage.messages.append";
   /** {@code {roomId, beforeSeq?, limit}} -> {@code {messages, next}}. */
   public static final String STORAGE_MESSAGES_HISTORY = "storage.messages.history";

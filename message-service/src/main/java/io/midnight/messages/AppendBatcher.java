@@ -1,14 +1,13 @@
 package io.midnight.messages;
 
 import io.midnight.common.Addresses;
-import io.midnight.common.ErrorCode;
+import io.midnight.common.AppendReply;
+import io.midnight.common.AppendRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +24,8 @@ public final class AppendBatcher {
   private final EventBus bus;
   private final int maxMessages;
   private final DeliveryOptions delivery;
-  private List<JsonObject> messages = new ArrayList<>();
-  private List<Promise<JsonObject>> waiting = new ArrayList<>();
+  private List<AppendRequest.Item> messages = new ArrayList<>();
+  private List<Promise<AppendReply.Result>> waiting = new ArrayList<>();
 
   public AppendBatcher(Context context, EventBus bus, int maxMessages, long timeoutMs) {
     this.context = context;
@@ -35,9 +34,9 @@ public final class AppendBatcher {
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
-  /** {@code message} is {@code {roomId, senderId, sender, text, clientMsgId?}}; the future gets its ack. */
-  public Future<JsonObject> append(JsonObject message) {
-    Promise<JsonObject> promise = Promise.promise();
+  /** The future gets the message's ack, or fails with the reason it was not appended. */
+  public Future<AppendReply.Result> append(AppendRequest.Item message) {
+    Promise<AppendReply.Result> promise = Promise.promise();
     if (messages.isEmpty()) {
       context.runOnContext(v -> flush());
     }
@@ -53,22 +52,19 @@ public final class AppendBatcher {
     if (messages.isEmpty()) {
       return;
     }
-    List<JsonObject> sent = messages;
-    List<Promise<JsonObject>> callers = waiting;
+    List<AppendRequest.Item> sent = messages;
+    List<Promise<AppendReply.Result>> callers = waiting;
     messages = new ArrayList<>();
     waiting = new ArrayList<>();
-    bus.<JsonObject>request(Addresses.STORAGE_MESSAGES_APPEND, new JsonObject().put("messages", new JsonArray(sent)),
-        delivery)
+    bus.<AppendReply>request(Addresses.STORAGE_MESSAGES_APPEND, new AppendRequest(sent), delivery)
       .onSuccess(reply -> {
-        JsonArray acks = reply.body().getJsonArray("acks");
+        List<AppendReply.Result> results = reply.body().results();
         for (int i = 0; i < callers.size(); i++) {
-          JsonObject ack = acks.getJsonObject(i);
-          JsonObject error = ack.getJsonObject("error");
-          if (error == null) {
-            callers.get(i).complete(ack);
+          AppendReply.Result result = results.get(i);
+          if (result.error() == null) {
+            callers.get(i).complete(result);
           } else {
-            callers.get(i).fail(ErrorCode.fromCode(error.getString("code"))
-              .exception(error.getString("message")));
+            callers.get(i).fail(result.error().exception(result.message()));
           }
         }
       })

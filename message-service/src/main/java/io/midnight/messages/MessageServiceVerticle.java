@@ -1,6 +1,8 @@
 package io.midnight.messages;
 
 import io.midnight.common.Addresses;
+import io.midnight.common.AppendRequest;
+import io.midnight.common.BusCodecs;
 import io.midnight.common.BusEndpoint;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.Fields;
@@ -35,6 +37,7 @@ public final class MessageServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    BusCodecs.register(vertx);
     options = MessageOptions.fromConfig(config());
     limiter = new RateLimiter(options.ratePerSecond(), options.burst());
     appends = new AppendBatcher(context, vertx.eventBus(), APPEND_BATCH, STORAGE.getSendTimeout());
@@ -69,15 +72,14 @@ public final class MessageServiceVerticle extends VerticleBase {
         + options.burst() + ") exceeded; retry in " + Math.max(1, waitNanos / 1_000_000) + " ms");
     }
     return requireMember(roomId, userId)
-      .compose(v -> appends.append(new JsonObject()
-        .put("roomId", roomId).put("senderId", userId).put("sender", username).put("text", text)
-        .put("clientMsgId", clientMsgId)))
-      .onSuccess(ack -> {
-        if (!ack.getBoolean("duplicate", false)) {
+      .compose(v -> appends.append(new AppendRequest.Item(roomId, userId, username, text, clientMsgId)))
+      .map(ack -> {
+        if (!ack.duplicate()) {
           vertx.eventBus().publish(Addresses.room(roomId), new JsonObject()
-            .put("id", ack.getLong("id")).put("room", roomId).put("seq", ack.getLong("seq"))
-            .put("from", username).put("fromId", userId).put("text", text).put("ts", ack.getLong("ts")));
+            .put("id", ack.id()).put("room", roomId).put("seq", ack.seq())
+            .put("from", username).put("fromId", userId).put("text", text).put("ts", ack.ts()));
         }
+        return ack.ackJson();
       });
   }
 

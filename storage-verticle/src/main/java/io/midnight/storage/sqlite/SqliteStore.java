@@ -1,5 +1,7 @@
 package io.midnight.storage.sqlite;
 
+import io.midnight.common.AppendReply;
+import io.midnight.common.AppendRequest;
 import io.midnight.storage.StorageOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -69,13 +71,10 @@ public final class SqliteStore implements AutoCloseable {
     return write(s -> s.leave(roomId, userId));
   }
 
-  /**
-   * Appends {@code [{roomId, senderId, sender, text, clientMsgId?}]}; answers one entry per message, in order:
-   * an ack {@code {id, seq, ts, room, duplicate}} or {@code {error: {code, message}}}.
-   */
-  public Future<JsonArray> append(JsonArray messages) {
-    AppendBatch batch = AppendBatch.parse(messages);
-    return write(batch, batch.size()).map(AppendBatch::toJson);
+  /** One result per message, in order, once all are durable. */
+  public Future<AppendReply> append(AppendRequest request) {
+    AppendBatch batch = new AppendBatch(request);
+    return write(batch, batch.size());
   }
 
   private <T> Future<T> write(GroupCommitWriter.Operation<T> operation) {
