@@ -23,11 +23,12 @@ final class BenchCommand implements Runnable {
   @Command(name = "storage", mixinStandardHelpOptions = true,
     description = {"Durable appends/s through the storage verticle (group commit vs one transaction per message),",
       "history and search latency on a store of --store-messages messages in 10 shards,",
-      "and users/s through POST /api/users/batch. Everything runs in temporary directories."})
+      "and users/s through POST /api/users/batch. A warm-up run comes first; everything runs in temporary",
+      "directories and is deleted afterwards."})
   static final class Storage implements Callable<Integer> {
 
     @Option(names = "--messages", description = "appends measured with group commit (default ${DEFAULT-VALUE})")
-    int messages = 300_000;
+    int messages = 1_000_000;
 
     @Option(names = "--baseline-messages", description = "appends measured one per transaction (default ${DEFAULT-VALUE})")
     int baselineMessages = 2_000;

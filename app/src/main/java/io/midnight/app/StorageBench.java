@@ -68,6 +68,8 @@ final class StorageBench {
       Runtime.getRuntime().availableProcessors(), Runtime.version(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     Path root = Files.createTempDirectory("midnight-bench-");
     try {
+      appends("warm-up (not counted)", root.resolve("warm-up"), 4_000, 1_000_000, Math.min(messages, 200_000), WINDOW,
+        APPEND_BATCH);
       double baseline = appends("appends, one transaction per message", root.resolve("baseline"), 1,
         1_000_000, baselineMessages, 64, 1).perSecond;
       double grouped = appends("appends, group commit", root.resolve("grouped"), 4_000, 1_000_000, messages,
