@@ -31,6 +31,11 @@ public final class Addresses {
   public static final String MESSAGES_SEND = "messages.send";
   /** {@code {roomId, beforeSeq?, limit?}} -> {@code {messages: [...], next}}, newest first. */
   public static final String MESSAGES_HISTORY = "messages.history";
+  /**
+   * {@code {roomId, afterSeq?, afterId?, limit?}} -> {@code {messages: [...], more}}, oldest first: what a
+   * reconnecting client missed. Served by storage directly (reads need no message-service logic).
+   */
+  public static final String STORAGE_MESSAGES_SINCE = "storage.messages.since";
   /** {@code {q, roomId?, beforeId?, limit?}} -> {@code {messages: [...], next}}, newest first. */
   public static final String MESSAGES_SEARCH = "messages.search";
 

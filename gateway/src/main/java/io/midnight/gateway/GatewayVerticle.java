@@ -4,6 +4,10 @@ import io.midnight.common.Addresses;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
 import io.midnight.common.auth.SigningKey;
+import io.midnight.gateway.chat.ChatNamespace;
+import io.midnight.gateway.engine.EngineOptions;
+import io.midnight.gateway.engine.EngineServer;
+import io.midnight.gateway.socketio.SocketIoServer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -34,6 +38,9 @@ public final class GatewayVerticle extends VerticleBase {
   private final long startedAt = System.currentTimeMillis();
   private HttpServer server;
   private TokenVerifier tokens;
+  private EngineServer engine;
+  private SocketIoServer socketIo;
+  private ChatNamespace chat;
 
   @Override
   public Future<?> start() {
@@ -41,12 +48,39 @@ public final class GatewayVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> SigningKey.resolve(options.jwtKey(), options.dataDir()))
       .compose(key -> {
         tokens = new TokenVerifier(vertx, key);
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port()))
-          .requestHandler(router(options));
+        JsonObject socketio = config().getJsonObject("socketio", new JsonObject());
+        EngineOptions engineOptions = EngineOptions.fromConfig(socketio);
+        chat = new ChatNamespace(vertx, tokens, socketio.getLong("recoveryTtlSeconds", 86_400L) * 1000,
+          socketio.getInteger("maxRecoverable", 200_000));
+        socketIo = new SocketIoServer(vertx, engineOptions.connectTimeout()).namespace("/", chat);
+        engine = new EngineServer(vertx, engineOptions, socketIo);
+        Router router = router(options);
+        server = vertx.createHttpServer(socketServerOptions(engineOptions)
+            .setHost(options.host()).setPort(options.port()))
+          .requestHandler(request -> {
+            if (engine.matches(request)) {
+              engine.handle(request);
+            } else {
+              router.handle(request);
+            }
+          });
         return server.listen();
       })
       .onSuccess(s -> LOG.info("gateway listening on http://{}:{} ({} transport)", options.host(), s.actualPort(),
         transport()));
+  }
+
+  /**
+   * WebSocket frames up to the Engine.IO maxPayload, and no compression: deflate would cost a zlib context (tens of
+   * KB) per connection and CPU per frame, and the official server leaves it off too.
+   */
+  public static HttpServerOptions socketServerOptions(EngineOptions engine) {
+    return new HttpServerOptions()
+      .setMaxWebSocketFrameSize(engine.maxPayload())
+      .setMaxWebSocketMessageSize(engine.maxPayload())
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setPerFrameWebSocketCompressionSupported(false)
+      .setTcpNoDelay(true);
   }
 
   public int actualPort() {
@@ -124,6 +158,8 @@ public final class GatewayVerticle extends VerticleBase {
       .onSuccess(reply -> json(ctx, 200, new JsonObject()
         .put("transport", transport())
         .put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000)
+        .put("socketio", engine.stats().put("sockets", socketIo.sockets())
+          .put("protocolErrors", socketIo.protocolErrors()).mergeIn(chat.stats()))
         .put("storage", reply.body())))
       .onFailure(e -> fail(ctx, e));
   }
@@ -220,6 +256,10 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (engine != null) {
+      engine.closeAll("server shutting down");
+      chat.close();
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 }

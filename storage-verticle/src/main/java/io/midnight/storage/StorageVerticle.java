@@ -70,6 +70,12 @@ public final class StorageVerticle extends VerticleBase {
             return store.history(Fields.requireLong(b, "roomId"), before == null ? Long.MAX_VALUE : before,
               Fields.limit(b, "limit", 50, MAX_HISTORY));
           }),
+          handle(Addresses.STORAGE_MESSAGES_SINCE, b -> {
+            Long afterSeq = Fields.optionalLong(b, "afterSeq");
+            Long afterId = Fields.optionalLong(b, "afterId");
+            return store.since(Fields.requireLong(b, "roomId"), afterSeq == null ? 0 : afterSeq,
+              afterId == null ? 0 : afterId, Fields.limit(b, "limit", MAX_HISTORY, MAX_HISTORY));
+          }),
           handle(Addresses.STORAGE_MESSAGES_SEARCH, b -> {
             Long before = Fields.optionalLong(b, "beforeId");
             return store.search(Fields.requireString(b, "q"), Fields.optionalLong(b, "roomId"),

@@ -28,6 +28,10 @@ final class ShardManifest {
     return List.copyOf(shards.descendingMap().values());
   }
 
+  List<ShardInfo> oldestFirst() {
+    return List.copyOf(shards.values());
+  }
+
   List<ShardInfo> sealed() {
     return List.copyOf(shards.headMap(activeShard().number(), false).values());
   }

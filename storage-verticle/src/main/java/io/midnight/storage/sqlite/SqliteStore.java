@@ -115,6 +115,17 @@ public final class SqliteStore implements AutoCloseable {
     });
   }
 
+  /** Oldest first; {@code more} tells that the limit cut the answer short. */
+  public Future<JsonObject> since(long roomId, long afterSeq, long afterId, int limit) {
+    return read(() -> {
+      reader.requireRoom(roomId);
+      List<JsonObject> messages = reader.since(roomId, afterSeq, afterId, limit + 1);
+      boolean more = messages.size() > limit;
+      return new JsonObject().put("messages", new JsonArray(more ? messages.subList(0, limit) : messages))
+        .put("more", more);
+    });
+  }
+
   /** Every shard that can hold a match is searched at once; results merge newest first. */
   public Future<JsonObject> search(String typed, Long roomId, long beforeId, int limit) {
     String query;

@@ -135,6 +135,29 @@ public final class StoreReader implements AutoCloseable {
     return out;
   }
 
+  /** A room's messages after {@code afterSeq} and {@code afterId}, oldest first: what a reconnecting client missed. */
+  public List<JsonObject> since(long roomId, long afterSeq, long afterId, int limit) throws SQLException {
+    forgetDeletedShards();
+    List<JsonObject> out = new ArrayList<>(limit);
+    for (ShardInfo shard : state.manifest().oldestFirst()) {
+      if (shard.sealed() && shard.maxId() <= afterId) {
+        continue;
+      }
+      try (PreparedStatement ps = connection(shard.file()).prepareStatement("SELECT " + Schema.MESSAGE_COLUMNS
+        + " FROM messages m WHERE m.room_id = ? AND m.seq > ? AND m.id > ? ORDER BY m.seq LIMIT ?")) {
+        ps.setLong(1, roomId);
+        ps.setLong(2, afterSeq);
+        ps.setLong(3, afterId);
+        ps.setInt(4, limit - out.size());
+        readMessages(ps, out);
+      }
+      if (out.size() >= limit) {
+        break;
+      }
+    }
+    return out;
+  }
+
   /** Full-text matches in one shard with id below {@code beforeId}, newest first. */
   public List<JsonObject> search(ShardInfo shard, String ftsQuery, Long roomId, long beforeId, int limit)
     throws SQLException {

@@ -1,0 +1,86 @@
+package io.midnight.gateway.chat;
+
+import io.midnight.gateway.TokenVerifier;
+import io.midnight.gateway.socketio.Namespace;
+import io.midnight.gateway.socketio.SocketIoSocket;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat on the default namespace. A client proves who it is with a signed token, in the query
+ * ({@code token=}) or in the CONNECT payload ({@code {"token": ...}}); anything else is refused with
+ * CONNECT_ERROR {@code {"message":"unauthorized"}}. A client that comes back with the {@code pid} and
+ * {@code offset} of its previous connection (socket.io's connection-state recovery) is rejoined to its rooms and
+ * gets what it missed from the store, then {@code 40{"sid","pid"}} with the same pid.
+ *
+ * <p>Not thread-safe: runs on the gateway's event loop.
+ */
+public final class ChatNamespace implements Namespace {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChatNamespace.class);
+  static final String UNAUTHORIZED = "unauthorized";
+
+  private final Vertx vertx;
+  private final TokenVerifier tokens;
+  private final RoomFanout fanout;
+  private final RecoveryRegistry recovery;
+  private final long recoveryTimer;
+  private long recovered;
+
+  public ChatNamespace(Vertx vertx, TokenVerifier tokens, long recoveryTtlMillis, int maxRecoverable) {
+    this.vertx = vertx;
+    this.tokens = tokens;
+    this.fanout = new RoomFanout(vertx);
+    this.recovery = new RecoveryRegistry(recoveryTtlMillis, maxRecoverable);
+    this.recoveryTimer = vertx.setPeriodic(60_000, t -> recovery.expire(System.currentTimeMillis()));
+  }
+
+  @Override
+  public Future<JsonObject> connect(SocketIoSocket socket, JsonObject auth) {
+    Object fromAuth = auth.getValue("token");
+    String token = fromAuth instanceof String s ? s : socket.engine().query().get("token");
+    return tokens.verify(token)
+      .recover(e -> Future.failedFuture(UNAUTHORIZED))
+      .compose(caller -> {
+        RecoveryRegistry.Entry previous = auth.getValue("pid") instanceof String pid
+          ? recovery.take(pid, caller.userId(), System.currentTimeMillis()) : null;
+        String pid = previous != null ? auth.getString("pid") : RecoveryRegistry.newPid();
+        ChatSession session = new ChatSession(vertx, socket, caller, pid, fanout);
+        socket.eventHandler(session::onEvent);
+        socket.disconnectHandler(reason -> {
+          session.closed();
+          if (!reason.startsWith("client namespace disconnect") && !reason.equals("client close")) {
+            recovery.ended(pid, caller.userId(), session.roomBases(), System.currentTimeMillis());
+          }
+        });
+        JsonObject reply = new JsonObject().put("pid", pid);
+        if (previous == null) {
+          return Future.succeededFuture(reply);
+        }
+        recovered++;
+        return session.recover(previous.rooms(), offset(auth.getValue("offset"))).map(reply)
+          .onFailure(e -> LOG.warn("recovery of {} for user {} failed: {}", pid, caller.userId(), e.getMessage()));
+      });
+  }
+
+  private static long offset(Object value) {
+    return value instanceof String s && s.matches("\\d{1,18}") ? Long.parseLong(s) : 0;
+  }
+
+  /** {@code {rooms, recoverable, recovered, deliveries}}. */
+  public JsonObject stats() {
+    return new JsonObject()
+      .put("rooms", fanout.localRooms())
+      .put("deliveries", fanout.deliveries())
+      .put("recoverable", recovery.size())
+      .put("recovered", recovered);
+  }
+
+  public void close() {
+    vertx.cancelTimer(recoveryTimer);
+    fanout.close();
+  }
+}

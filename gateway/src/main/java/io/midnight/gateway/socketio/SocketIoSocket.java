@@ -1,0 +1,158 @@
+package io.midnight.gateway.socketio;
+
+import io.midnight.common.socketio.SocketIoPacket;
+import io.midnight.gateway.engine.EngineSession;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * One client connected to one namespace. The namespace installs an event handler while it accepts the connect;
+ * events arrive with an {@link Ack} when the client asked for one. Confined to its session's context.
+ */
+public final class SocketIoSocket {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Answers one event: the arguments become the ACK packet's array. */
+  @FunctionalInterface
+  public interface Ack {
+    void send(Object... args);
+  }
+
+  /** Handles one event; {@code ack} is null when the client asked for none. */
+  @FunctionalInterface
+  public interface EventHandler {
+    void handle(String event, JsonArray args, Ack ack);
+  }
+
+  private final SocketIoConnection connection;
+  private final String namespace;
+  private final String id;
+  private EventHandler eventHandler = (event, args, ack) -> { };
+  private Handler<String> disconnectHandler = reason -> { };
+  private boolean connected;
+  private boolean disconnected;
+
+  SocketIoSocket(SocketIoConnection connection, String namespace) {
+    this.connection = connection;
+    this.namespace = namespace;
+    byte[] bytes = new byte[15];
+    RANDOM.nextBytes(bytes);
+    this.id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public EngineSession engine() {
+    return connection.engine();
+  }
+
+  public boolean isConnected() {
+    return connected && !disconnected;
+  }
+
+  public void eventHandler(EventHandler handler) {
+    this.eventHandler = handler;
+  }
+
+  /** Called once with the reason when the socket leaves (client disconnect, transport close, server). */
+  public void disconnectHandler(Handler<String> handler) {
+    this.disconnectHandler = handler;
+  }
+
+  void connected(JsonObject reply) {
+    connected = true;
+    connection.send(SocketIoPacket.connect(namespace, reply).encodeText());
+  }
+
+  /** Emits an event; {@link Buffer} arguments travel as binary attachments. */
+  public void emit(String event, Object... args) {
+    JsonArray data = new JsonArray().add(event);
+    for (Object arg : args) {
+      data.add(arg);
+    }
+    send(SocketIoPacket.event(namespace, -1, data).encode());
+  }
+
+  /** Sends an already encoded Socket.IO packet (the fan-out encodes a delivery once for every socket). */
+  public void sendEncoded(String packet) {
+    if (!disconnected) {
+      connection.send(packet);
+    }
+  }
+
+  private void send(List<Object> frames) {
+    if (disconnected) {
+      return;
+    }
+    connection.send((String) frames.get(0));
+    for (int i = 1; i < frames.size(); i++) {
+      connection.sendBinary((Buffer) frames.get(i));
+    }
+  }
+
+  void onEvent(SocketIoPacket packet) {
+    if (!connected || disconnected) {
+      return;
+    }
+    long ackId = packet.ackId();
+    Ack ack = ackId < 0 ? null : new Ack() {
+      private boolean sent;
+
+      @Override
+      public void send(Object... args) {
+        if (sent) {
+          return;
+        }
+        sent = true;
+        JsonArray data = new JsonArray();
+        for (Object arg : args) {
+          data.add(arg);
+        }
+        SocketIoSocket.this.send(SocketIoPacket.ack(namespace, ackId, data).encode());
+      }
+    };
+    eventHandler.handle(packet.eventName(), packet.args(), ack);
+  }
+
+  void onAck(SocketIoPacket packet) {
+    // the server never asks clients for acks; an unexpected one is ignored, as the official server does
+  }
+
+  /** Leaves the namespace from the server side; {@code closeTransport} also ends the whole connection. */
+  public void disconnect(boolean closeTransport) {
+    if (disconnected) {
+      return;
+    }
+    if (closeTransport) {
+      connection.engine().close("server disconnect", true);
+      return;
+    }
+    connection.send(SocketIoPacket.disconnect(namespace).encodeText());
+    connection.removed(this);
+    onDisconnect("server namespace disconnect");
+  }
+
+  void onDisconnect(String reason) {
+    if (disconnected) {
+      return;
+    }
+    disconnected = true;
+    if (connected) {
+      connection.server().socketClosed();
+    }
+    disconnectHandler.handle(reason);
+  }
+}
