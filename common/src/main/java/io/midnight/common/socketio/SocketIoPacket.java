@@ -7,9 +7,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * One Socket.IO v5 packet: {@code <type>[<attachments>-][<namespace>,][<ack id>][<JSON>]}. {@code data} is a
@@ -114,17 +116,22 @@ public record SocketIoPacket(int type, String namespace, long ackId, Object data
     if (value instanceof byte[] bytes) {
       return extract(Buffer.buffer(bytes), buffers);
     }
-    if (value instanceof JsonArray array) {
-      JsonArray out = new JsonArray(new ArrayList<>(array.size()));
-      array.forEach(v -> out.add(extract(v, buffers)));
-      return out;
+    return map(value, v -> extract(v, buffers));
+  }
+
+  /** Rebuilds arrays and objects (decoded JSON nests plain Lists and Maps) with {@code f} applied to each value. */
+  private static Object map(Object value, UnaryOperator<Object> f) {
+    List<?> list = value instanceof JsonArray a ? a.getList() : value instanceof List<?> l ? l : null;
+    if (list != null) {
+      List<Object> out = new ArrayList<>(list.size());
+      list.forEach(v -> out.add(f.apply(v)));
+      return new JsonArray(out);
     }
-    if (value instanceof JsonObject object) {
-      JsonObject out = new JsonObject();
-      for (Map.Entry<String, Object> e : object) {
-        out.put(e.getKey(), extract(e.getValue(), buffers));
-      }
-      return out;
+    Map<?, ?> object = value instanceof JsonObject o ? o.getMap() : value instanceof Map<?, ?> m ? m : null;
+    if (object != null) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      object.forEach((k, v) -> out.put(String.valueOf(k), f.apply(v)));
+      return new JsonObject(out);
     }
     return value;
   }
@@ -211,26 +218,15 @@ public record SocketIoPacket(int type, String namespace, long ackId, Object data
   }
 
   private static Object insert(Object value, List<Buffer> buffers) {
-    if (value instanceof JsonObject object) {
-      if (object.size() == 2 && Boolean.TRUE.equals(object.getValue("_placeholder"))
-        && object.getValue("num") instanceof Number num) {
-        int n = num.intValue();
-        if (n < 0 || n >= buffers.size()) {
-          throw new IllegalArgumentException("placeholder " + n + " has no attachment");
-        }
-        return buffers.get(n);
+    Map<?, ?> object = value instanceof JsonObject o ? o.getMap() : value instanceof Map<?, ?> m ? m : null;
+    if (object != null && object.size() == 2 && Boolean.TRUE.equals(object.get("_placeholder"))
+      && object.get("num") instanceof Number num) {
+      int n = num.intValue();
+      if (n < 0 || n >= buffers.size()) {
+        throw new IllegalArgumentException("placeholder " + n + " has no attachment");
       }
-      JsonObject out = new JsonObject();
-      for (Map.Entry<String, Object> e : object) {
-        out.put(e.getKey(), insert(e.getValue(), buffers));
-      }
-      return out;
+      return buffers.get(n);
     }
-    if (value instanceof JsonArray array) {
-      JsonArray out = new JsonArray(new ArrayList<>(array.size()));
-      array.forEach(v -> out.add(insert(v, buffers)));
-      return out;
-    }
-    return value;
+    return map(value, v -> insert(v, buffers));
   }
 }
