@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One message on its way to sockets: {@code prefix} is the Socket.IO packet up to the last argument,
- * {@code 42["message",{"id",...}}, encoded once for all of a room's sockets; each socket appends its offset.
+ * {@code 2["message",{"id",...}}, encoded once for all of a room's sockets; each socket appends its offset.
  */
 record Delivery(long room, long id, long seq, String prefix) {
 
@@ -18,7 +18,7 @@ record Delivery(long room, long id, long seq, String prefix) {
       .put("from", m.getString("from"))
       .put("text", m.getString("text"))
       .put("ts", m.getLong("ts"));
-    return new Delivery(m.getLong("room"), m.getLong("id"), m.getLong("seq"), "42[\"message\"," + Json.encode(wire));
+    return new Delivery(m.getLong("room"), m.getLong("id"), m.getLong("seq"), "2[\"message\"," + Json.encode(wire));
   }
 
   /** The packet with the connection-state-recovery offset as the last argument. */

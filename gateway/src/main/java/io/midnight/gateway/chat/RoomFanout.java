@@ -94,7 +94,7 @@ final class RoomFanout {
       if (room.sessions.isEmpty()) {
         continue;
       }
-      String prefix = "42[\"presence\"," + Json.encode(new JsonObject().put("room", room.id)
+      String prefix = "2[\"presence\"," + Json.encode(new JsonObject().put("room", room.id)
         .put("online", room.sessions.size()));
       for (ChatSession session : room.snapshot) {
         session.sendEvent(prefix);

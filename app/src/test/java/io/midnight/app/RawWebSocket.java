@@ -1,0 +1,107 @@
+package io.midnight.app;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A bare WebSocket client over a plain {@link Socket}, so a test controls exactly when (and whether) it reads:
+ * the way to play a client that stops reading, or one that sends garbage. Text frames only.
+ */
+final class RawWebSocket implements AutoCloseable {
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+
+  /** Connects with a small receive buffer, so that the server's writes back up quickly when nobody reads. */
+  RawWebSocket(int port, String pathAndQuery, int receiveBuffer) throws IOException {
+    socket = new Socket();
+    socket.setReceiveBufferSize(receiveBuffer);
+    socket.setSoTimeout(10_000);
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+    in = new DataInputStream(socket.getInputStream());
+    out = socket.getOutputStream();
+    byte[] key = new byte[16];
+    ThreadLocalRandom.current().nextBytes(key);
+    out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+      + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
+      + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    String head = readHead();
+    if (!head.startsWith("HTTP/1.1 101")) {
+      throw new IOException("no WebSocket upgrade: " + head);
+    }
+  }
+
+  private String readHead() throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed during the handshake");
+      }
+      head.write(b);
+      matched = (b == '\r' || b == '\n') && "\r\n\r\n".charAt(matched) == b ? matched + 1 : 0;
+    }
+    return head.toString(StandardCharsets.US_ASCII);
+  }
+
+  void sendText(String text) throws IOException {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    frame.write(0x81);
+    if (payload.length < 126) {
+      frame.write(0x80 | payload.length);
+    } else {
+      frame.write(0x80 | 126);
+      frame.write(payload.length >> 8);
+      frame.write(payload.length & 0xff);
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    frame.write(mask);
+    for (int i = 0; i < payload.length; i++) {
+      frame.write(payload[i] ^ mask[i % 4]);
+    }
+    out.write(frame.toByteArray());
+    out.flush();
+  }
+
+  /** The next text frame, or null when the server closed the connection (a close frame or EOF). */
+  String readText() throws IOException {
+    while (true) {
+      int b0 = in.read();
+      if (b0 < 0) {
+        return null;
+      }
+      int b1 = in.readUnsignedByte();
+      long length = b1 & 0x7f;
+      if (length == 126) {
+        length = in.readUnsignedShort();
+      } else if (length == 127) {
+        length = in.readLong();
+      }
+      byte[] payload = new byte[(int) length];
+      in.readFully(payload);
+      int opcode = b0 & 0x0f;
+      if (opcode == 0x8) {
+        return null;
+      }
+      if (opcode == 0x1) {
+        return new String(payload, StandardCharsets.UTF_8);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
