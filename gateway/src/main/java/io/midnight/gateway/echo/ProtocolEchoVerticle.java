@@ -64,7 +64,7 @@ public final class ProtocolEchoVerticle extends VerticleBase {
           socket.emit("message-back", args.getList().toArray());
         }
       });
-      socket.engine().context().runOnContext(v -> socket.emit("auth", auth));
+      socket.connectedHandler(() -> socket.emit("auth", auth));
       return Future.succeededFuture(null);
     };
   }

@@ -36,6 +36,7 @@ public final class SocketIoSocket {
   private final String id;
   private EventHandler eventHandler = (event, args, ack) -> { };
   private Handler<String> disconnectHandler = reason -> { };
+  private Runnable connectedHandler = () -> { };
   private boolean connected;
   private boolean disconnected;
 
@@ -72,9 +73,15 @@ public final class SocketIoSocket {
     this.disconnectHandler = handler;
   }
 
+  /** Runs right after the connect reply went out, before any event of the client is handled. */
+  public void connectedHandler(Runnable handler) {
+    this.connectedHandler = handler;
+  }
+
   void connected(JsonObject reply) {
     connected = true;
     connection.send(SocketIoPacket.connect(namespace, reply).encodeText());
+    connectedHandler.run();
   }
 
   /** Emits an event; {@link Buffer} arguments travel as binary attachments. */
