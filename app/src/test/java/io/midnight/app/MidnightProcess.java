@@ -46,22 +46,26 @@ final class MidnightProcess implements AutoCloseable {
       .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     MidnightProcess started = new MidnightProcess(builder.start(), port, log);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!started.process.isAlive()) {
-        throw new IllegalStateException("midnight exited with " + started.process.exitValue() + "; see " + log);
-      }
-      try {
-        if (started.api.get("/health", null).status() == 200) {
-          return started;
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!started.process.isAlive()) {
+          throw new IllegalStateException("midnight exited with " + started.process.exitValue() + "; see " + log);
         }
-      } catch (RuntimeException notYet) {
-        // not listening yet
+        try {
+          if (started.api.get("/health", null).status() == 200) {
+            return started;
+          }
+        } catch (RuntimeException notYet) {
+          // not listening yet
+        }
+        Thread.sleep(100);
       }
-      Thread.sleep(100);
+      throw new IllegalStateException("midnight did not become healthy within 60 s; see " + log);
+    } catch (Throwable e) {
+      started.close(); // never leave a server behind the test that started it
+      throw e;
     }
-    started.close();
-    throw new IllegalStateException("midnight did not become healthy within 60 s; see " + log);
   }
 
   /** SIGKILL: no shutdown hook, no flush, no goodbye. */

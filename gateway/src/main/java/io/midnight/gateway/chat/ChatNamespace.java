@@ -50,10 +50,14 @@ public final class ChatNamespace implements Namespace {
         String pid = previous != null ? auth.getString("pid") : RecoveryRegistry.newPid();
         ChatSession session = new ChatSession(vertx, socket, caller, pid, fanout);
         socket.eventHandler(session::onEvent);
+        if (previous != null) {
+          socket.resumeId(previous.sid());
+        }
         socket.disconnectHandler(reason -> {
           session.closed();
-          if (!reason.startsWith("client namespace disconnect") && !reason.equals("client close")) {
-            recovery.ended(pid, caller.userId(), session.roomBases(), System.currentTimeMillis());
+          // as socket.io does: only leaving the namespace (41) is final; any lost or closed transport may resume
+          if (!reason.equals(SocketIoSocket.CLIENT_NAMESPACE_DISCONNECT)) {
+            recovery.ended(pid, caller.userId(), socket.id(), session.roomBases(), System.currentTimeMillis());
           }
         });
         JsonObject reply = new JsonObject().put("pid", pid);

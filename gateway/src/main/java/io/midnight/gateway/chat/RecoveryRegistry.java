@@ -16,8 +16,11 @@ final class RecoveryRegistry {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** What a recovered session gets back. {@code rooms}: room id -> the seq its delivery started after. */
-  record Entry(long userId, Map<Long, Long> rooms, long endedAt) {
+  /**
+   * What a recovered session gets back: its socket id, and per room (id -> seq) the seq its delivery started
+   * after.
+   */
+  record Entry(long userId, String sid, Map<Long, Long> rooms, long endedAt) {
   }
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -48,11 +51,11 @@ final class RecoveryRegistry {
   }
 
   /** A session ended without saying goodbye: keep what it needs to recover. */
-  void ended(String pid, long userId, Map<Long, Long> rooms, long now) {
+  void ended(String pid, long userId, String sid, Map<Long, Long> rooms, long now) {
     if (entries.size() >= maxEntries) {
       evictOldest();
     }
-    entries.put(pid, new Entry(userId, Map.copyOf(rooms), now));
+    entries.put(pid, new Entry(userId, sid, Map.copyOf(rooms), now));
   }
 
   void expire(long now) {

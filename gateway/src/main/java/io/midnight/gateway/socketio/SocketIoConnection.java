@@ -91,7 +91,7 @@ final class SocketIoConnection {
       case SocketIoPacket.DISCONNECT -> {
         if (socket != null) {
           sockets.remove(nsp);
-          socket.onDisconnect("client namespace disconnect");
+          socket.onDisconnect(SocketIoSocket.CLIENT_NAMESPACE_DISCONNECT);
         }
       }
       case SocketIoPacket.EVENT, SocketIoPacket.BINARY_EVENT -> {

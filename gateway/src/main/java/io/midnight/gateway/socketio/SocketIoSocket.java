@@ -18,6 +18,8 @@ import java.util.List;
 public final class SocketIoSocket {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The disconnect reason when the client left the namespace itself (DISCONNECT packet). */
+  public static final String CLIENT_NAMESPACE_DISCONNECT = "client namespace disconnect";
 
   /** Answers one event: the arguments become the ACK packet's array. */
   @FunctionalInterface
@@ -33,7 +35,7 @@ public final class SocketIoSocket {
 
   private final SocketIoConnection connection;
   private final String namespace;
-  private final String id;
+  private String id;
   private EventHandler eventHandler = (event, args, ack) -> { };
   private Handler<String> disconnectHandler = reason -> { };
   private Runnable connectedHandler = () -> { };
@@ -50,6 +52,14 @@ public final class SocketIoSocket {
 
   public String id() {
     return id;
+  }
+
+  /** Connection-state recovery: the socket takes back the id of the one it resumes (before the connect reply). */
+  public void resumeId(String previousId) {
+    if (connected) {
+      throw new IllegalStateException("the socket id is fixed once connected");
+    }
+    this.id = previousId;
   }
 
   public String namespace() {
