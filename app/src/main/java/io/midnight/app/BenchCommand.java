@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 /** {@code midnight bench ...}: benchmarks that report throughput against a baseline measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
   description = "Run a benchmark and print its figures.",
-  subcommands = {BenchCommand.Storage.class, BenchCommand.Fanout.class})
+  subcommands = {BenchCommand.Storage.class, BenchCommand.Fanout.class, IdleBenchCommand.class})
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec
