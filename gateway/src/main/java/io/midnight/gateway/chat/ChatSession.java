@@ -182,8 +182,15 @@ final class ChatSession {
         Cursor started = new Cursor(roomId, base, 0);
         started.held.addAll(cursor.held);
         rooms.put(roomId, started);
-        // after the ack has gone out: the replay follows it, then live traffic
-        vertx.runOnContext(v -> catchUp(started));
+        // after the ack has gone out: the replay follows it, then live traffic. Without sinceSeq there is nothing
+        // to read: every message after lastSeq was published after this node subscribed, so it is held or coming.
+        vertx.runOnContext(v -> {
+          if (sinceSeq != null) {
+            catchUp(started);
+          } else {
+            release(started);
+          }
+        });
       });
   }
 
@@ -265,10 +272,12 @@ final class ChatSession {
   private void send(Cursor cursor, Delivery d) {
     cursor.lastSeq = d.seq();
     cursor.gapCheck = true;
-    if (d.id() > offset) {
+    if (d.id() >= offset) {
       offset = d.id();
+      socket.sendFrame(d.frame());
+    } else {
+      socket.sendEncoded(d.withOffset(offset));
     }
-    socket.sendEncoded(d.withOffset(offset));
   }
 
   /** Sends an event that takes the session's offset as last argument ({@code prefix} ends before it). */

@@ -4,10 +4,12 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One message on its way to sockets: {@code prefix} is the Socket.IO packet up to the last argument,
- * {@code 2["message",{"id",...}}, encoded once for all of a room's sockets; each socket appends its offset.
+ * One message on its way to sockets, encoded once for all of a room's sockets: {@code frame} is the whole
+ * Engine.IO packet with the message's own id as offset, {@code 42["message",{...},"<id>"]}, which is what a socket
+ * that is up to date sends; {@code prefix} is the Socket.IO packet before the offset, for the rare socket whose
+ * offset is ahead (a replay interleaved with newer messages).
  */
-record Delivery(long room, long id, long seq, String prefix) {
+record Delivery(long room, long id, long seq, String prefix, String frame) {
 
   /** From the bus delivery {@code {id, room, seq, from, fromId, text, ts}}; the client sees no {@code fromId}. */
   static Delivery of(JsonObject m) {
@@ -18,7 +20,9 @@ record Delivery(long room, long id, long seq, String prefix) {
       .put("from", m.getString("from"))
       .put("text", m.getString("text"))
       .put("ts", m.getLong("ts"));
-    return new Delivery(m.getLong("room"), m.getLong("id"), m.getLong("seq"), "2[\"message\"," + Json.encode(wire));
+    String prefix = "2[\"message\"," + Json.encode(wire);
+    long id = m.getLong("id");
+    return new Delivery(m.getLong("room"), id, m.getLong("seq"), prefix, "4" + prefix + ",\"" + id + "\"]");
   }
 
   /** The packet with the connection-state-recovery offset as the last argument. */

@@ -37,8 +37,8 @@ public final class EngineSession {
   private HttpServerResponse pendingGet;
   private boolean postInFlight;
   private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>();
-  private int queuedFrames;
-  private long queuedBytes;
+  private int backlogFrames;
+  private long backlogBytes;
   private long timer = -1;
   private boolean awaitingPong;
   private String closedReason;
@@ -97,13 +97,10 @@ public final class EngineSession {
     this.closeHandler = handler;
   }
 
-  /** Frames waiting to be written; callers that stream (replays) wait while this is above half the bound. */
-  public int queuedFrames() {
-    return queuedFrames;
-  }
-
+  /** True while the client is not keeping up; callers that stream (replays) wait until it is false. */
   public boolean isBusy() {
-    return queuedFrames > options.maxQueuedFrames() / 2 || queuedBytes > options.maxQueuedBytes() / 2;
+    return ws != null ? ws.writeQueueFull()
+      : backlogFrames > options.maxQueuedFrames() / 2 || backlogBytes > options.maxQueuedBytes() / 2;
   }
 
   // ---- sending ----
@@ -113,37 +110,61 @@ public final class EngineSession {
     send(EnginePacket.message(text));
   }
 
+  /**
+   * Sends a whole Engine.IO text packet, already encoded ({@code 42[...]}): the fan-out builds one per delivery and
+   * hands the same string to every WebSocket in the room.
+   */
+  public void sendFrame(String frame) {
+    if (ws == null) {
+      send(EnginePacket.decodeText(frame));
+    } else if (closedReason == null && admit(frame.length())) {
+      ws.writeTextMessage(frame);
+    }
+  }
+
   public void sendBinary(Buffer bytes) {
     send(EnginePacket.binary(bytes));
   }
 
   void send(EnginePacket packet) {
-    if (closedReason != null) {
+    if (closedReason != null || !admit(packet.isBinary() ? packet.binary().length() : packet.text().length() + 1)) {
       return;
     }
-    long size = packet.isBinary() ? packet.binary().length() : packet.text().length() + 1;
-    if (queuedFrames + 1 > options.maxQueuedFrames() || queuedBytes + size > options.maxQueuedBytes()) {
-      server.countSlowConsumer();
-      close(SLOW_CONSUMER + ": " + queuedFrames + " frames / " + queuedBytes + " bytes not yet written", true);
-      return;
-    }
-    queuedFrames++;
-    queuedBytes += size;
     if (ws != null) {
-      write(ws, packet, size);
+      write(ws, packet);
     } else {
       buffer.add(packet);
       flushPoll();
     }
   }
 
-  private void write(ServerWebSocket socket, EnginePacket packet, long size) {
-    var written = packet.isBinary() ? socket.writeBinaryMessage(packet.binary())
-      : socket.writeTextMessage(packet.encodeText());
-    written.onComplete(ar -> {
-      queuedFrames--;
-      queuedBytes -= size;
-    });
+  /**
+   * Counts a frame against the outbound bound. On polling the backlog is what waits for the next GET; on a
+   * WebSocket it is what was written while the transport stayed full (Netty's high-water mark), reset as soon as
+   * it has room again, so a client that keeps up never accumulates anything. Past either bound the session is
+   * closed as a slow consumer and false is returned.
+   */
+  private boolean admit(long size) {
+    if (ws != null && !ws.writeQueueFull()) {
+      backlogFrames = 0;
+      backlogBytes = 0;
+    }
+    if (backlogFrames + 1 > options.maxQueuedFrames() || backlogBytes + size > options.maxQueuedBytes()) {
+      server.countSlowConsumer();
+      close(SLOW_CONSUMER + ": " + backlogFrames + " frames / " + backlogBytes + " bytes not yet written", true);
+      return false;
+    }
+    backlogFrames++;
+    backlogBytes += size;
+    return true;
+  }
+
+  private static void write(ServerWebSocket socket, EnginePacket packet) {
+    if (packet.isBinary()) {
+      socket.writeBinaryMessage(packet.binary());
+    } else {
+      socket.writeTextMessage(packet.encodeText());
+    }
   }
 
   private void flushPoll() {
@@ -152,10 +173,8 @@ public final class EngineSession {
     }
     List<EnginePacket> packets = List.copyOf(buffer);
     buffer.clear();
-    for (EnginePacket p : packets) {
-      queuedFrames--;
-      queuedBytes -= p.isBinary() ? p.binary().length() : p.text().length() + 1;
-    }
+    backlogFrames = 0;
+    backlogBytes = 0;
     respondPoll(EnginePacket.encodePayload(packets));
   }
 
@@ -338,12 +357,10 @@ public final class EngineSession {
     }
     ws = socket;
     listen(socket);
-    List<EnginePacket> waiting = List.copyOf(buffer);
+    buffer.forEach(p -> write(socket, p));
     buffer.clear();
-    for (EnginePacket p : waiting) {
-      long size = p.isBinary() ? p.binary().length() : p.text().length() + 1;
-      write(socket, p, size);
-    }
+    backlogFrames = 0;
+    backlogBytes = 0;
   }
 
   private void listen(ServerWebSocket socket) {

@@ -110,6 +110,13 @@ public final class SocketIoSocket {
     }
   }
 
+  /** Sends a whole Engine.IO packet already encoded for this namespace (the fan-out shares one per delivery). */
+  public void sendFrame(String frame) {
+    if (!disconnected) {
+      connection.engine().sendFrame(frame);
+    }
+  }
+
   private void send(List<Object> frames) {
     if (disconnected) {
       return;
