@@ -48,7 +48,7 @@ public final class ChatNamespace implements Namespace {
         RecoveryRegistry.Entry previous = auth.getValue("pid") instanceof String pid
           ? recovery.take(pid, caller.userId(), System.currentTimeMillis()) : null;
         String pid = previous != null ? auth.getString("pid") : RecoveryRegistry.newPid();
-        ChatSession session = new ChatSession(vertx, socket, caller, pid, fanout);
+        ChatSession session = new ChatSession(vertx, socket, caller, fanout);
         socket.eventHandler(session::onEvent);
         if (previous != null) {
           socket.resumeId(previous.sid());

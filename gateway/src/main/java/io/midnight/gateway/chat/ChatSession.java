@@ -59,27 +59,17 @@ final class ChatSession {
   private final Vertx vertx;
   private final SocketIoSocket socket;
   private final Caller caller;
-  private final String pid;
   private final RoomFanout fanout;
   private final Map<Long, Cursor> rooms = new HashMap<>();
   private long offset;
   private int inFlight;
   private boolean closed;
 
-  ChatSession(Vertx vertx, SocketIoSocket socket, Caller caller, String pid, RoomFanout fanout) {
+  ChatSession(Vertx vertx, SocketIoSocket socket, Caller caller, RoomFanout fanout) {
     this.vertx = vertx;
     this.socket = socket;
     this.caller = caller;
-    this.pid = pid;
     this.fanout = fanout;
-  }
-
-  String pid() {
-    return pid;
-  }
-
-  Caller caller() {
-    return caller;
   }
 
   /** Room id -> the seq this session's delivery started after: what recovery needs. */

@@ -40,10 +40,6 @@ public record EngineOptions(String path, long pingInterval, long pingTimeout, in
       connectTimeout);
   }
 
-  public EngineOptions withHeartbeat(long interval, long timeout) {
-    return new EngineOptions(path, interval, timeout, maxPayload, maxQueuedFrames, maxQueuedBytes, connectTimeout);
-  }
-
   private static long positive(JsonObject c, String key, long fallback) {
     Object v = c.getValue(key);
     if (v == null) {

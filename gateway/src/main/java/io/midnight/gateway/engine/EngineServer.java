@@ -124,7 +124,7 @@ public final class EngineServer {
 
   private void handshake(HttpServerRequest request, boolean websocket) {
     Context context = vertx.getOrCreateContext();
-    EngineSession session = new EngineSession(this, newSid(), context, request.params(), request.remoteAddress());
+    EngineSession session = new EngineSession(this, newSid(), context, request.params());
     String open = EnginePacket.of(EnginePacket.OPEN, new JsonObject()
       .put("sid", session.sid())
       .put("upgrades", websocket ? new JsonArray() : new JsonArray().add("websocket"))
@@ -175,10 +175,6 @@ public final class EngineServer {
       .put("polling", sessions.size() - websocket)
       .put("opened", opened.sum())
       .put("slowConsumerDisconnects", slowConsumers.sum());
-  }
-
-  public int sessionCount() {
-    return sessions.size();
   }
 
   /** Closes every session (at shutdown). */

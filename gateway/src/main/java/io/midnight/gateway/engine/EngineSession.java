@@ -7,7 +7,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.net.SocketAddress;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -30,7 +29,6 @@ public final class EngineSession {
   private final String sid;
   private final Context context;
   private final MultiMap query;
-  private final SocketAddress remote;
 
   private ServerWebSocket ws;
   private ServerWebSocket probe;
@@ -50,13 +48,12 @@ public final class EngineSession {
   private Handler<Buffer> binaryHandler = b -> { };
   private Handler<String> closeHandler = r -> { };
 
-  EngineSession(EngineServer server, String sid, Context context, MultiMap query, SocketAddress remote) {
+  EngineSession(EngineServer server, String sid, Context context, MultiMap query) {
     this.server = server;
     this.options = server.options();
     this.sid = sid;
     this.context = context;
     this.query = query;
-    this.remote = remote;
   }
 
   public String sid() {
@@ -70,10 +67,6 @@ public final class EngineSession {
   /** The query string of the handshake request (e.g. {@code token}). */
   public MultiMap query() {
     return query;
-  }
-
-  public SocketAddress remoteAddress() {
-    return remote;
   }
 
   public String transport() {
@@ -429,9 +422,5 @@ public final class EngineSession {
   /** WebSocket close reasons are limited to 123 bytes. */
   private static String truncate(String reason) {
     return reason.length() > 100 ? reason.substring(0, 100) : reason;
-  }
-
-  public String closedReason() {
-    return closedReason;
   }
 }

@@ -70,10 +70,6 @@ public final class SocketIoSocket {
     return connection.engine();
   }
 
-  public boolean isConnected() {
-    return connected && !disconnected;
-  }
-
   public void eventHandler(EventHandler handler) {
     this.eventHandler = handler;
   }
