@@ -17,6 +17,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Midnight in one JVM: storage first (the others use it as they start), then the user service (which seeds the
@@ -47,7 +49,24 @@ public final class MidnightNode {
   }
 
   /** Deploys every verticle; completes with the gateway's port. */
-  public static Future<Integer> deployAll(Vertx vertx, JsonObject config) {
+  /** What {@link #deployAll} started, in deployment order. */
+  public record Deployed(int port, List<String> ids) {
+
+    /**
+     * Undeploys in reverse order: the gateway stops taking requests first and storage commits what is queued
+     * last, so no request is forwarded to a service that is already gone.
+     */
+    public Future<Void> stop(Vertx vertx) {
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = ids.size() - 1; i >= 0; i--) {
+        String id = ids.get(i);
+        chain = chain.compose(v -> vertx.undeploy(id));
+      }
+      return chain;
+    }
+  }
+
+  public static Future<Deployed> deployAll(Vertx vertx, JsonObject config) {
     return vertx.executeBlocking(() -> {
         String key = SigningKey.resolve(config.getJsonObject("auth").getString("jwtKey"),
           Path.of(config.getString("dataDir")));
@@ -58,11 +77,12 @@ public final class MidnightNode {
       .compose(resolved -> {
         DeploymentOptions options = new DeploymentOptions().setConfig(resolved);
         GatewayVerticle gateway = new GatewayVerticle();
-        return vertx.deployVerticle(new StorageVerticle(), options)
-          .compose(id -> vertx.deployVerticle(new UserServiceVerticle(), options))
-          .compose(id -> vertx.deployVerticle(new MessageServiceVerticle(), options))
-          .compose(id -> vertx.deployVerticle(gateway, options))
-          .map(id -> gateway.actualPort());
+        List<String> ids = new ArrayList<>();
+        return vertx.deployVerticle(new StorageVerticle(), options).onSuccess(ids::add)
+          .compose(id -> vertx.deployVerticle(new UserServiceVerticle(), options)).onSuccess(ids::add)
+          .compose(id -> vertx.deployVerticle(new MessageServiceVerticle(), options)).onSuccess(ids::add)
+          .compose(id -> vertx.deployVerticle(gateway, options)).onSuccess(ids::add)
+          .map(id -> new Deployed(gateway.actualPort(), List.copyOf(ids)));
       });
   }
 }

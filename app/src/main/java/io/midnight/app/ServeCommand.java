@@ -46,10 +46,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     Vertx vertx = MidnightNode.vertx();
     CountDownLatch stopped = new CountDownLatch(1);
+    MidnightNode.Deployed deployed;
     try {
       JsonObject resolved = MidnightNode.config(vertx, config, flags).toCompletionStage().toCompletableFuture().get();
-      int actual = MidnightNode.deployAll(vertx, resolved).toCompletionStage().toCompletableFuture().get();
-      LOG.info("Midnight is up: http://127.0.0.1:{}/health (data in {})", actual, resolved.getString("dataDir"));
+      deployed = MidnightNode.deployAll(vertx, resolved).toCompletionStage().toCompletableFuture().get();
+      LOG.info("Midnight is up: http://127.0.0.1:{}/health (data in {})", deployed.port(),
+        resolved.getString("dataDir"));
     } catch (ExecutionException e) {
       System.err.println("midnight: cannot start: " + e.getCause().getMessage());
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).exceptionally(x -> null).join();
@@ -57,8 +59,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down: committing what is queued");
-      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS)
-        .exceptionally(x -> null).join();
+      deployed.stop(vertx).eventually(vertx::close).toCompletionStage().toCompletableFuture()
+        .orTimeout(30, TimeUnit.SECONDS).exceptionally(x -> null).join();
       stopped.countDown();
     }, "midnight-shutdown"));
     stopped.await();

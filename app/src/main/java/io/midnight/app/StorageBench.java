@@ -218,7 +218,7 @@ final class StorageBench {
     JsonObject flags = new JsonObject().put("dataDir", dir.toString()).put("http", new JsonObject().put("port", 0)
       .put("host", "127.0.0.1"));
     JsonObject config = MidnightNode.config(vertx, null, flags).await();
-    int port = MidnightNode.deployAll(vertx, config).await();
+    int port = MidnightNode.deployAll(vertx, config).await().port();
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
       new PoolOptions().setHttp1MaxSize(4));
     int batch = 1_000;

@@ -19,7 +19,7 @@ final class InProcessMidnight implements AutoCloseable {
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .mergeIn(overrides, true);
     config = MidnightNode.config(vertx, null, flags).await();
-    port = MidnightNode.deployAll(vertx, config).await();
+    port = MidnightNode.deployAll(vertx, config).await().port();
     api = new Api(port);
   }
 

@@ -34,7 +34,7 @@ final class MidnightTarget {
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
         .put("messages", new JsonObject().put("ratePerSecond", 1_000_000.0).put("burst", 1_000_000));
       JsonObject config = MidnightNode.config(vertx, null, flags).await();
-      int port = MidnightNode.deployAll(vertx, config).await();
+      int port = MidnightNode.deployAll(vertx, config).await().port();
       HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(2));
       try {
