@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code midnight} command. */
 @Command(name = "midnight", mixinStandardHelpOptions = true, version = "midnight 0.1.0",
   description = {"Midnight: a chat server built for the New Year's-midnight message spike.", ""},
-  subcommands = {ServeCommand.class, ProtocolEchoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+  subcommands = {ServeCommand.class, LoadCommand.class, ProtocolEchoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

@@ -1,0 +1,104 @@
+package io.midnight.app;
+
+import io.midnight.loadtest.ConsoleSummary;
+import io.midnight.loadtest.LoadTestVerticle;
+import io.midnight.loadtest.Preset;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+
+/** {@code midnight load}: one load test without the menu, against a given server or an embedded one. */
+@Command(name = "load", mixinStandardHelpOptions = true,
+  description = {"Run a load test and verify that no acknowledged message was lost, duplicated or reordered.",
+    "Presets: quick (30 users, 10 rooms, 30 s), medium (100, 15, 60 s), strong (500, 20, 120 s),",
+    "extreme (1,000, 25, 180 s), mega (5,000, 30, 300 s), ultra (10,000, 35, 600 s); 0.5 msgs/s per user.",
+    "Without --target an embedded Midnight runs in this JVM on a temporary data directory (or --data).",
+    "Writes report.json under --report DIR (default reports/<timestamp>-<preset>/)."})
+final class LoadCommand implements Callable<Integer> {
+
+  @Option(names = "--preset", defaultValue = "quick", description = "preset name (default ${DEFAULT-VALUE})")
+  String preset;
+
+  @Option(names = "--target", paramLabel = "URL", description = "a running Midnight, e.g. http://127.0.0.1:4000")
+  URI target;
+
+  @Option(names = "--users", description = "override the preset's users")
+  Integer users;
+
+  @Option(names = "--rooms", description = "override the preset's rooms")
+  Integer rooms;
+
+  @Option(names = "--duration", paramLabel = "SECONDS", description = "override the preset's sending time")
+  Integer duration;
+
+  @Option(names = "--rate", paramLabel = "MSGS_PER_S", description = "messages per second per user (default 0.5)")
+  Double rate;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "data directory of the embedded server")
+  Path data;
+
+  @Option(names = "--report", paramLabel = "DIR", description = "where report.json goes")
+  Path report;
+
+  @Option(names = "--fail-on", paramLabel = "RULES",
+    description = "exit 1 when a rule holds, e.g. lost>0,duplicated>0,p99>50ms,errors>0 (p99: ack p99)")
+  String failOn;
+
+  @Override
+  public Integer call() throws Exception {
+    Preset chosen;
+    FailRules rules;
+    try {
+      chosen = Preset.named(preset).orElseThrow(() -> new IllegalArgumentException("no preset named '" + preset
+        + "'; presets: quick, medium, strong, extreme, mega, ultra")).with(users, rooms, duration, rate);
+      rules = FailRules.parse(failOn);
+    } catch (IllegalArgumentException e) {
+      System.err.println("midnight: " + e.getMessage());
+      return 2;
+    }
+    Vertx vertx = MidnightNode.vertx();
+    Path tempData = null;
+    try {
+      URI url = target;
+      if (url == null) {
+        tempData = data == null ? Files.createTempDirectory("midnight-load-") : null;
+        JsonObject flags = new JsonObject().put("dataDir", (data != null ? data : tempData).toString())
+          .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0));
+        int port = MidnightNode.deployAll(vertx, MidnightNode.config(vertx, null, flags).await()).await().port();
+        url = URI.create("http://127.0.0.1:" + port);
+        System.out.println("embedded Midnight on " + url + " (data in " + (data != null ? data : tempData) + ")");
+      }
+      LoadTestVerticle test = new LoadTestVerticle(chosen, url, System.out::println);
+      vertx.deployVerticle(test).await();
+      JsonObject result = test.report().await();
+      Path dir = report != null ? report : Path.of("reports",
+        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + chosen.name());
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("report.json"), result.encodePrettily());
+      System.out.print(ConsoleSummary.of(result));
+      System.out.println("  report: " + dir.resolve("report.json"));
+      String broken = rules.broken(result);
+      if (broken != null) {
+        System.out.println("  --fail-on: " + broken);
+        return 1;
+      }
+      return result.getJsonObject("verification").getString("verdict").startsWith("verified") ? 0 : 1;
+    } catch (Exception e) {
+      System.err.println("midnight: the load test failed: " + e.getMessage());
+      return 1;
+    } finally {
+      vertx.close().await();
+      if (tempData != null) {
+        StorageBench.deleteTree(tempData);
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.midnight.app;
+
+import io.midnight.loadtest.LoadTestVerticle;
+import io.midnight.loadtest.Preset;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Quick preset end to end against an embedded Midnight: its report must prove that nothing was lost. */
+class QuickPresetTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void quickPresetIsVerified() {
+    try (InProcessMidnight midnight = new InProcessMidnight(dir, new JsonObject())) {
+      Preset quick = Preset.named("quick").orElseThrow().with(null, null, 6, 1.0);
+      LoadTestVerticle test = new LoadTestVerticle(quick, URI.create("http://127.0.0.1:" + midnight.port),
+        line -> { });
+      midnight.vertx.deployVerticle(test).await();
+      JsonObject report = test.report().await();
+
+      JsonObject totals = report.getJsonObject("totals");
+      JsonObject verification = report.getJsonObject("verification");
+      assertThat(totals.getLong("connected")).isEqualTo(30);
+      assertThat(totals.getLong("sent")).as("30 users at 1 msg/s for 6 s").isBetween(170L, 180L);
+      assertThat(totals.getLong("acked")).as("every send acked").isEqualTo(totals.getLong("sent"));
+      assertThat(totals.getLong("delivered")).as("every member got every acked message")
+        .isEqualTo(totals.getLong("expectedDeliveries")).isEqualTo(totals.getLong("acked") * 3);
+      assertThat(verification.getLong("lost")).isZero();
+      assertThat(verification.getLong("duplicated")).isZero();
+      assertThat(verification.getLong("outOfOrder")).isZero();
+      assertThat(verification.getLong("stored")).as("stored == acked").isEqualTo(verification.getLong("acked"))
+        .isEqualTo(totals.getLong("acked"));
+      assertThat(verification.getString("verdict")).isEqualTo("verified: 0 lost, 0 duplicated, 0 out of order");
+      assertThat(verification.getJsonArray("rooms")).hasSize(10);
+      assertThat(report.getJsonArray("timeline").size()).isGreaterThanOrEqualTo(6);
+      assertThat(report.getJsonObject("latency").getJsonObject("ackMs").getLong("count"))
+        .isEqualTo(totals.getLong("acked"));
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.midnight.loadtest;
+
+import io.vertx.core.json.JsonObject;
+
+/** The report as a few lines for a terminal, ending with the verification verdict. */
+public final class ConsoleSummary {
+
+  private ConsoleSummary() {
+  }
+
+  public static String of(JsonObject report) {
+    JsonObject t = report.getJsonObject("totals");
+    JsonObject l = report.getJsonObject("latency");
+    JsonObject v = report.getJsonObject("verification");
+    StringBuilder out = new StringBuilder();
+    out.append(String.format("%n%s against %s, %.1f s (run %s)%n", report.getString("preset"),
+      report.getString("target"), report.getDouble("durationSeconds"), report.getString("runId")));
+    out.append(String.format("  users %,d (connected %,d, reconnects %,d)%n", t.getLong("users"),
+      t.getLong("connected"), t.getLong("reconnects")));
+    out.append(String.format("  sent %,d  acked %,d  retries %,d  delivered %,d of %,d  errors %s%n",
+      t.getLong("sent"), t.getLong("acked"), t.getLong("retries"), t.getLong("delivered"),
+      t.getLong("expectedDeliveries"), t.getJsonObject("errors").isEmpty() ? "none" : t.getJsonObject("errors").encode()));
+    out.append(String.format("  %-12s %8s %8s %8s %8s %8s%n", "latency ms", "p50", "p90", "p99", "p99.9", "max"));
+    for (String kind : new String[] {"ackMs", "endToEndMs", "connectMs"}) {
+      JsonObject h = l.getJsonObject(kind);
+      out.append(String.format("  %-12s %8.2f %8.2f %8.2f %8.2f %8.2f%n", kind.replace("Ms", ""), h.getDouble("p50"),
+        h.getDouble("p90"), h.getDouble("p99"), h.getDouble("p999"), h.getDouble("max")));
+    }
+    out.append(String.format("  stored %,d, acked %,d%n", v.getLong("stored"), v.getLong("acked")));
+    out.append("  ").append(v.getString("verdict")).append('\n');
+    return out.toString();
+  }
+}

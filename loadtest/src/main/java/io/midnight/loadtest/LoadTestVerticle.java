@@ -1,0 +1,329 @@
+package io.midnight.loadtest;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Plans and runs one load test against a Midnight server: creates the users through the batch API, finds or
+ * creates the rooms, deploys one {@link ClientVerticle} per user (connect, join), sends on an open schedule,
+ * drains (every send acked or given up, every delivery in), stops the clients, and verifies: every acked message
+ * reached every member of its room once and in order, and the server stored as many messages as it acked.
+ * {@link #report()} completes with the run's report (the schema of {@code report.json}).
+ */
+public final class LoadTestVerticle extends VerticleBase {
+
+  private static final int USER_BATCH = 1_000;
+  private static final int CONNECT_WAVE = 500;
+  private static final long PROGRESS_MILLIS = 2_000;
+
+  private final Preset preset;
+  private final URI target;
+  private final Consumer<String> progress;
+  private final Promise<JsonObject> report = Promise.promise();
+  private final String runId = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
+  private final Map<String, Double> phases = new LinkedHashMap<>();
+  private final List<ClientVerticle> clients = new ArrayList<>();
+  private final List<String> deployments = new ArrayList<>();
+  private final List<RoomLedger> rooms = new ArrayList<>();
+  private HttpClient http;
+  private WebSocketClient webSockets;
+  private TargetApi api;
+  private LoadRun run;
+  private String anyToken;
+  private long startedNanos;
+  private String phase = "starting";
+
+  public LoadTestVerticle(Preset preset, URI target, Consumer<String> progress) {
+    this.preset = preset;
+    this.target = target;
+    this.progress = progress;
+  }
+
+  /** The report once the run is over; fails when the run could not be carried out. */
+  public Future<JsonObject> report() {
+    return report.future();
+  }
+
+  @Override
+  public Future<?> start() {
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(8));
+    webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+      .setMaxConnections(Math.max(50, preset.users() * 2)).setConnectTimeout(10_000));
+    api = new TargetApi(http, target);
+    run = new LoadRun(runId, target, webSockets);
+    startedNanos = System.nanoTime();
+    long ticker = vertx.setPeriodic(1_000, t -> run.stats().tick(seconds()));
+    long printer = vertx.setPeriodic(PROGRESS_MILLIS, t -> progress.accept(progressLine()));
+    progress.accept(String.format("run %s: %s, %,d users in %d rooms for %d s at %.2f msgs/s per user against %s", runId,
+      preset.name(), preset.users(), preset.rooms(), preset.durationSeconds(), preset.ratePerUser(), target));
+    timed("users", this::createUsers)
+      .compose(tokens -> timed("rooms", () -> prepareRooms(tokens)).map(tokens))
+      .compose(tokens -> timed("connect", () -> connectAll(tokens)))
+      .compose(v -> timed("send", this::sendAll))
+      .compose(v -> timed("drain", this::drain))
+      .compose(v -> timed("verify", this::verify))
+      .eventually(() -> {
+        vertx.cancelTimer(ticker);
+        vertx.cancelTimer(printer);
+        return stopClients();
+      })
+      .onComplete(report);
+    return Future.succeededFuture();
+  }
+
+  private double seconds() {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+
+  private <T> Future<T> timed(String name, java.util.function.Supplier<Future<T>> step) {
+    phase = name;
+    long start = System.nanoTime();
+    return step.get().onComplete(ar -> phases.put(name, Math.round((System.nanoTime() - start) / 1e7) / 100.0));
+  }
+
+  private String progressLine() {
+    RunStats s = run.stats();
+    return String.format("  [%6.1f s] %-8s users %,d  connected %,d  joined %,d  sent %,d  acked %,d  delivered %,d"
+        + "  retries %,d  errors %,d", seconds(), phase, clients.size(), s.connected.get(), s.joined.get(), s.sent.sum(),
+      s.acked.sum(), s.delivered.sum(), s.retries.sum(), s.errorCount());
+  }
+
+  // ---- phases ----
+
+  private Future<List<String>> createUsers() {
+    List<String> tokens = new ArrayList<>(preset.users());
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < preset.users(); from += USER_BATCH) {
+      int start = from;
+      int end = Math.min(preset.users(), from + USER_BATCH);
+      chain = chain.compose(v -> {
+        List<String> names = new ArrayList<>();
+        for (int i = start; i < end; i++) {
+          names.add("lt" + runId + "-" + i);
+        }
+        return api.createUsers(names).map(created -> {
+          created.forEach(u -> tokens.add(((JsonObject) u).getString("token")));
+          return null;
+        });
+      });
+    }
+    return chain.map(v -> {
+      anyToken = tokens.get(0);
+      return tokens;
+    });
+  }
+
+  /** The first {@code rooms} rooms of the server, creating more when it has fewer, and each one's last seq. */
+  private Future<Void> prepareRooms(List<String> tokens) {
+    return api.rooms(anyToken).compose(existing -> {
+      List<JsonObject> chosen = new ArrayList<>();
+      existing.stream().map(JsonObject.class::cast).limit(preset.rooms()).forEach(chosen::add);
+      Future<Void> created = Future.succeededFuture();
+      for (int n = chosen.size(); n < preset.rooms(); n++) {
+        String name = "🎆 Load " + runId + " #" + (n + 1);
+        created = created.compose(v -> api.createRoom(anyToken, name).map(room -> {
+          chosen.add(room);
+          return null;
+        }));
+      }
+      return created.map(v -> chosen);
+    }).compose(chosen -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (JsonObject room : chosen) {
+        long id = room.getLong("id");
+        chain = chain.compose(v -> api.lastSeq(anyToken, id)
+          .map(last -> {
+            rooms.add(new RoomLedger(id, room.getString("name"), last));
+            return null;
+          }));
+      }
+      return chain;
+    });
+  }
+
+  private Future<Void> connectAll(List<String> tokens) {
+    Future<Void> waves = Future.succeededFuture();
+    for (int from = 0; from < tokens.size(); from += CONNECT_WAVE) {
+      int start = from;
+      int end = Math.min(tokens.size(), from + CONNECT_WAVE);
+      waves = waves.compose(v -> {
+        List<Future<Void>> joined = new ArrayList<>();
+        for (int i = start; i < end; i++) {
+          RoomLedger room = rooms.get(i % rooms.size());
+          room.member();
+          ClientVerticle client = new ClientVerticle(run, i, tokens.get(i), room);
+          clients.add(client);
+          joined.add(vertx.deployVerticle(client, new DeploymentOptions()).onSuccess(deployments::add)
+            .compose(id -> client.joined()));
+        }
+        return Future.join(joined).<Void>mapEmpty().recover(e -> Future.succeededFuture());
+      });
+    }
+    return waves.compose(v -> {
+      int joined = run.stats().joined.get();
+      if (joined == 0) {
+        return Future.failedFuture("no user could connect and join: is " + target + " a Midnight server?");
+      }
+      if (joined < tokens.size()) {
+        progress.accept(String.format("  %,d of %,d users could not connect or join; the run goes on without them",
+          tokens.size() - joined, tokens.size()));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> sendAll() {
+    long interval = (long) (1e9 / preset.ratePerUser());
+    long first = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+    long end = first + TimeUnit.SECONDS.toNanos(preset.durationSeconds());
+    for (int i = 0; i < clients.size(); i++) {
+      clients.get(i).startSending(first + interval * i / clients.size(), interval, end);
+    }
+    return Future.future(p -> vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()) + 1,
+      t -> p.complete()));
+  }
+
+  /** Until every send is acked or given up, then until the deliveries stop coming (each wait bounded). */
+  private Future<Void> drain() {
+    long ackDeadline = System.currentTimeMillis() + LoadRun.ACK_TIMEOUT_MILLIS * LoadRun.SEND_ATTEMPTS + 5_000;
+    return waitUntil(() -> run.unsettled() <= 0, ackDeadline)
+      .compose(v -> {
+        long[] last = {-1, System.currentTimeMillis()};
+        long deadline = System.currentTimeMillis() + 30_000;
+        return waitUntil(() -> {
+          long delivered = run.stats().delivered.sum();
+          if (delivered >= expectedDeliveries()) {
+            return true;
+          }
+          if (delivered != last[0]) {
+            last[0] = delivered;
+            last[1] = System.currentTimeMillis();
+          }
+          return System.currentTimeMillis() - last[1] > 3_000;
+        }, deadline);
+      });
+  }
+
+  private long expectedDeliveries() {
+    long expected = 0;
+    for (RoomLedger room : rooms) {
+      expected += (long) room.ackedSeqs().cardinality() * room.members();
+    }
+    return expected;
+  }
+
+  private Future<Void> waitUntil(java.util.function.BooleanSupplier done, long deadlineMillis) {
+    if (done.getAsBoolean() || System.currentTimeMillis() > deadlineMillis) {
+      return Future.succeededFuture();
+    }
+    return Future.future(p -> vertx.setTimer(100, t -> waitUntil(done, deadlineMillis).onComplete(p)));
+  }
+
+  private Future<Void> stopClients() {
+    List<Future<Void>> undeployed = new ArrayList<>();
+    deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
+    deployments.clear();
+    return Future.join(undeployed).<Void>mapEmpty().recover(e -> Future.succeededFuture())
+      .eventually(() -> Future.join(webSockets.close(), http.close()));
+  }
+
+  // ---- verification and report ----
+
+  private Future<JsonObject> verify() {
+    List<ClientVerticle.Result> results = clients.stream().map(ClientVerticle::result).toList();
+    List<Future<Long>> stored = rooms.stream().map(r -> api.lastSeq(anyToken, r.roomId)).toList();
+    return Future.all(stored).map(all -> {
+      long lost = 0;
+      long duplicated = 0;
+      long outOfOrder = 0;
+      long storedTotal = 0;
+      long ackedTotal = 0;
+      JsonArray perRoom = new JsonArray();
+      for (int r = 0; r < rooms.size(); r++) {
+        RoomLedger room = rooms.get(r);
+        BitSet acked = room.ackedSeqs();
+        long roomLost = 0;
+        long roomDup = 0;
+        long roomOoo = 0;
+        for (ClientVerticle.Result result : results) {
+          if (result.room() != room.roomId || !result.everJoined()) {
+            continue;
+          }
+          BitSet missing = (BitSet) acked.clone();
+          missing.andNot(result.received());
+          roomLost += missing.cardinality();
+          roomDup += result.duplicates();
+          roomOoo += result.outOfOrder();
+        }
+        long roomStored = stored.get(r).result() - room.baseSeq();
+        perRoom.add(new JsonObject().put("room", room.roomId).put("name", room.name).put("members", room.members())
+          .put("acked", acked.cardinality()).put("stored", roomStored).put("lost", roomLost)
+          .put("duplicated", roomDup).put("outOfOrder", roomOoo));
+        lost += roomLost;
+        duplicated += roomDup;
+        outOfOrder += roomOoo;
+        storedTotal += roomStored;
+        ackedTotal += acked.cardinality();
+      }
+      return buildReport(results, lost, duplicated, outOfOrder, ackedTotal, storedTotal, perRoom);
+    });
+  }
+
+  private JsonObject buildReport(List<ClientVerticle.Result> results, long lost, long duplicated, long outOfOrder,
+                                 long acked, long stored, JsonArray perRoom) {
+    RunStats s = run.stats();
+    boolean storedMatches = stored == acked;
+    String verdict = lost == 0 && duplicated == 0 && outOfOrder == 0 && storedMatches
+      ? "verified: 0 lost, 0 duplicated, 0 out of order"
+      : String.format("FAILED: %d lost, %d duplicated, %d out of order%s", lost, duplicated, outOfOrder,
+        storedMatches ? "" : String.format(", stored %d but acked %d", stored, acked));
+    JsonArray phaseList = new JsonArray();
+    phases.forEach((name, secs) -> phaseList.add(new JsonObject().put("name", name).put("seconds", secs)));
+    return new JsonObject()
+      .put("preset", preset.name())
+      .put("target", target.toString())
+      .put("runId", runId)
+      .put("startedAt", Instant.now().minusNanos(System.nanoTime() - startedNanos).toString())
+      .put("durationSeconds", Math.round(seconds() * 10) / 10.0)
+      .put("config", new JsonObject().put("users", preset.users()).put("rooms", preset.rooms())
+        .put("durationSeconds", preset.durationSeconds()).put("ratePerUser", preset.ratePerUser()))
+      .put("phases", phaseList)
+      .put("totals", new JsonObject()
+        .put("users", preset.users())
+        .put("connected", results.stream().filter(ClientVerticle.Result::everJoined).count())
+        .put("reconnects", results.stream().mapToInt(ClientVerticle.Result::reconnects).sum())
+        .put("sent", s.sent.sum())
+        .put("acked", s.acked.sum())
+        .put("retries", s.retries.sum())
+        .put("delivered", s.delivered.sum())
+        .put("expectedDeliveries", expectedDeliveries())
+        .put("errors", s.errors()))
+      .put("latency", s.latency())
+      .put("timeline", s.timeline())
+      .put("verification", new JsonObject()
+        .put("lost", lost).put("duplicated", duplicated).put("outOfOrder", outOfOrder)
+        .put("sent", s.sent.sum()).put("acked", acked).put("stored", stored).put("storedMatchesAcked", storedMatches)
+        .put("verdict", verdict)
+        .put("rooms", perRoom));
+  }
+}

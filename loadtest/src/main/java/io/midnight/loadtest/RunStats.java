@@ -1,0 +1,123 @@
+package io.midnight.loadtest;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What every client of a run reports, from any thread: counters, latency histograms (microseconds, measured from
+ * the scheduled time, so a stalled server shows in them), and one timeline point per second. Thread-safe.
+ */
+final class RunStats {
+
+  private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(10);
+
+  final LongAdder sent = new LongAdder();
+  final LongAdder acked = new LongAdder();
+  final LongAdder retries = new LongAdder();
+  final LongAdder delivered = new LongAdder();
+  final AtomicInteger connected = new AtomicInteger();
+  final AtomicInteger joined = new AtomicInteger();
+  private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+  private final Recorder ack = new Recorder(MAX_MICROS, 3);
+  private final Recorder endToEnd = new Recorder(MAX_MICROS, 3);
+  private final Recorder connect = new Recorder(MAX_MICROS, 3);
+  private final Histogram ackTotal = new Histogram(MAX_MICROS, 3);
+  private final Histogram endToEndTotal = new Histogram(MAX_MICROS, 3);
+  private final Histogram connectTotal = new Histogram(MAX_MICROS, 3);
+  private final JsonArray timeline = new JsonArray();
+  private long lastSent;
+  private long lastAcked;
+  private long lastDelivered;
+
+  void error(String kind) {
+    errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  }
+
+  long errorCount() {
+    return errors.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  void ackLatency(long nanos) {
+    ack.recordValue(clamp(nanos));
+  }
+
+  void endToEndLatency(long nanos) {
+    endToEnd.recordValue(clamp(nanos));
+  }
+
+  void connectLatency(long nanos) {
+    connect.recordValue(clamp(nanos));
+  }
+
+  private static long clamp(long nanos) {
+    return Math.max(0, Math.min(MAX_MICROS, TimeUnit.NANOSECONDS.toMicros(nanos)));
+  }
+
+  /** Closes one second of the timeline (called once a second by the run): rates and that second's percentiles. */
+  synchronized JsonObject tick(double t) {
+    Histogram ackInterval = ack.getIntervalHistogram();
+    Histogram e2eInterval = endToEnd.getIntervalHistogram();
+    ackTotal.add(ackInterval);
+    endToEndTotal.add(e2eInterval);
+    connectTotal.add(connect.getIntervalHistogram());
+    long s = sent.sum();
+    long a = acked.sum();
+    long d = delivered.sum();
+    JsonObject point = new JsonObject()
+      .put("t", Math.round(t * 10) / 10.0)
+      .put("sent", s - lastSent)
+      .put("acked", a - lastAcked)
+      .put("delivered", d - lastDelivered)
+      .put("connections", connected.get())
+      .put("ackP50", ms(ackInterval, 50))
+      .put("ackP99", ms(ackInterval, 99))
+      .put("e2eP50", ms(e2eInterval, 50))
+      .put("e2eP99", ms(e2eInterval, 99));
+    lastSent = s;
+    lastAcked = a;
+    lastDelivered = d;
+    timeline.add(point);
+    return point;
+  }
+
+  synchronized JsonArray timeline() {
+    return timeline.copy();
+  }
+
+  /** Whole-run percentiles, including what was recorded since the last tick. */
+  synchronized JsonObject latency() {
+    ackTotal.add(ack.getIntervalHistogram());
+    endToEndTotal.add(endToEnd.getIntervalHistogram());
+    connectTotal.add(connect.getIntervalHistogram());
+    return new JsonObject()
+      .put("ackMs", summary(ackTotal))
+      .put("endToEndMs", summary(endToEndTotal))
+      .put("connectMs", summary(connectTotal));
+  }
+
+  JsonObject errors() {
+    JsonObject out = new JsonObject();
+    new TreeMap<>(errors).forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  private static JsonObject summary(Histogram h) {
+    return new JsonObject().put("p50", ms(h, 50)).put("p90", ms(h, 90)).put("p99", ms(h, 99))
+      .put("p999", ms(h, 99.9)).put("max", h.getTotalCount() == 0 ? 0.0 : h.getMaxValue() / 1000.0)
+      .put("count", h.getTotalCount());
+  }
+
+  private static double ms(Histogram h, double percentile) {
+    return h.getTotalCount() == 0 ? 0.0 : Math.round(h.getValueAtPercentile(percentile) / 10.0) / 100.0;
+  }
+}
