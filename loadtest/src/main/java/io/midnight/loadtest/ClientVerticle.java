@@ -90,11 +90,11 @@ final class ClientVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
-    if (attempt + 1 >= LoadRun.CONNECT_ATTEMPTS) {
+    if (attempt + 1 >= (everJoined ? LoadRun.RECONNECT_ATTEMPTS : LoadRun.CONNECT_ATTEMPTS)) {
       joinedOnce.tryFail("user " + user + " could not connect after " + LoadRun.CONNECT_ATTEMPTS + " attempts: " + why);
       return;
     }
-    long backoff = Math.min(5_000, 100L << attempt) + (long) (Math.random() * 100);
+    long backoff = Math.min(2_000, 100L << Math.min(attempt, 5)) + (long) (Math.random() * 100);
     vertx.setTimer(backoff, t -> connect(attempt + 1));
   }
 

@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.LongAdder;
 final class LoadRun {
 
   static final int CONNECT_ATTEMPTS = 6;
-  static final int SEND_ATTEMPTS = 5;
+  /** A user that was in: tries for about half a minute (a server restart) before giving up. */
+  static final int RECONNECT_ATTEMPTS = 20;
+  /** One a second while the connection is down: a send survives a restart of ~15 s. */
+  static final int SEND_ATTEMPTS = 15;
   static final long ACK_TIMEOUT_MILLIS = 10_000;
   static final long RETRY_MILLIS = 1_000;
 

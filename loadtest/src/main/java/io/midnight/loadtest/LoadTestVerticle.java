@@ -59,6 +59,11 @@ public final class LoadTestVerticle extends VerticleBase {
     this.progress = progress;
   }
 
+  /** Messages sent so far (for live views and tests); thread-safe. */
+  public long sentSoFar() {
+    return run == null ? 0 : run.stats().sent.sum();
+  }
+
   /** The report once the run is over; fails when the run could not be carried out. */
   public Future<JsonObject> report() {
     return report.future();
