@@ -1,7 +1,5 @@
 package io.midnight.app;
 
-import io.midnight.loadtest.ConsoleSummary;
-import io.midnight.loadtest.LoadTestVerticle;
 import io.midnight.loadtest.Preset;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -11,8 +9,6 @@ import picocli.CommandLine.Option;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 
 /** {@code midnight load}: one load test without the menu, against a given server or an embedded one. */
@@ -70,27 +66,15 @@ final class LoadCommand implements Callable<Integer> {
       URI url = target;
       if (url == null) {
         tempData = data == null ? Files.createTempDirectory("midnight-load-") : null;
-        JsonObject flags = new JsonObject().put("dataDir", (data != null ? data : tempData).toString())
-          .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0));
-        int port = MidnightNode.deployAll(vertx, MidnightNode.config(vertx, null, flags).await()).await().port();
-        url = URI.create("http://127.0.0.1:" + port);
-        System.out.println("embedded Midnight on " + url + " (data in " + (data != null ? data : tempData) + ")");
+        url = MidnightNode.embedded(vertx, data != null ? data : tempData, System.out);
       }
-      LoadTestVerticle test = new LoadTestVerticle(chosen, url, System.out::println);
-      vertx.deployVerticle(test).await();
-      JsonObject result = test.report().await();
-      Path dir = report != null ? report : Path.of("reports",
-        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + chosen.name());
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve("report.json"), result.encodePrettily());
-      System.out.print(ConsoleSummary.of(result));
-      System.out.println("  report: " + dir.resolve("report.json"));
+      JsonObject result = LoadRunner.run(vertx, chosen, url, report, System.out);
       String broken = rules.broken(result);
       if (broken != null) {
         System.out.println("  --fail-on: " + broken);
         return 1;
       }
-      return result.getJsonObject("verification").getString("verdict").startsWith("verified") ? 0 : 1;
+      return LoadRunner.verified(result) ? 0 : 1;
     } catch (Exception e) {
       System.err.println("midnight: the load test failed: " + e.getMessage());
       return 1;

@@ -3,21 +3,44 @@ package io.midnight.app;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
 /** The {@code midnight} command. */
 @Command(name = "midnight", mixinStandardHelpOptions = true, version = "midnight 0.1.0",
   description = {"Midnight: a chat server built for the New Year's-midnight message spike.", ""},
-  subcommands = {ServeCommand.class, LoadCommand.class, ProtocolEchoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+  subcommands = {ServeCommand.class, LoadCommand.class, ProtocolEchoCommand.class, BenchCommand.class,
+    CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** No command: the menu on a terminal; elsewhere (CI, a pipe) never block, say how to run without it. */
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    if (System.console() == null) {
+      System.out.println("midnight: no terminal, so no menu. Run a load test with './midnight load --preset quick'"
+        + " (or medium, strong, extreme, mega, ultra), or the server with './midnight serve'.");
+      System.out.println();
+      spec.commandLine().usage(System.out);
+      return;
+    }
+    try {
+      exitCode = new Menu(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out)
+        .run();
+    } catch (Exception e) {
+      System.err.println("midnight: " + e.getMessage());
+      exitCode = 1;
+    }
   }
 
+  private int exitCode;
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    Main main = new Main();
+    int code = new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    System.exit(code != 0 ? code : main.exitCode);
   }
 }

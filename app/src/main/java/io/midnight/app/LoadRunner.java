@@ -1,0 +1,45 @@
+package io.midnight.app;
+
+import io.midnight.loadtest.ConsoleSummary;
+import io.midnight.loadtest.LoadTestVerticle;
+import io.midnight.loadtest.Preset;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/** Runs one load test and files its report: what both {@code midnight load} and the menu do. */
+final class LoadRunner {
+
+  private LoadRunner() {
+  }
+
+  /** Runs {@code preset} against {@code target}, prints progress and the summary, writes the report files. */
+  static JsonObject run(Vertx vertx, Preset preset, URI target, Path reportDir, PrintStream out) throws IOException {
+    LoadTestVerticle test = new LoadTestVerticle(preset, target, out::println);
+    String id = vertx.deployVerticle(test).await();
+    JsonObject report;
+    try {
+      report = test.report().await();
+    } finally {
+      vertx.undeploy(id).await();
+    }
+    Path dir = reportDir != null ? reportDir : Path.of("reports",
+      LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + preset.name());
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("report.json"), report.encodePrettily());
+    out.print(ConsoleSummary.of(report));
+    out.println("  report: " + dir.resolve("report.json"));
+    return report;
+  }
+
+  static boolean verified(JsonObject report) {
+    return report.getJsonObject("verification").getString("verdict").startsWith("verified");
+  }
+}

@@ -1,0 +1,98 @@
+package io.midnight.app;
+
+import io.midnight.loadtest.Preset;
+import io.vertx.core.Vertx;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The seed's menu, on a terminal: an embedded Midnight starts once, then each choice runs a preset (or a custom
+ * run) against it and shows the verified result, until 0.
+ */
+final class Menu {
+
+  private final BufferedReader in;
+  private final PrintStream out;
+
+  Menu(BufferedReader in, PrintStream out) {
+    this.in = in;
+    this.out = out;
+  }
+
+  int run() throws IOException {
+    Vertx vertx = MidnightNode.vertx();
+    Path data = Files.createTempDirectory("midnight-menu-");
+    try {
+      URI target = MidnightNode.embedded(vertx, data, out);
+      while (true) {
+        printMenu();
+        String choice = ask("Choose 0-7");
+        if (choice == null || choice.equals("0")) {
+          out.println("bye");
+          return 0;
+        }
+        Preset preset = preset(choice);
+        if (preset != null) {
+          LoadRunner.run(vertx, preset, target, null, out);
+        }
+      }
+    } finally {
+      vertx.close().await();
+      StorageBench.deleteTree(data);
+    }
+  }
+
+  private void printMenu() {
+    out.println();
+    out.println("🎆 Midnight load test");
+    List<Preset> presets = Preset.CATALOG;
+    for (int i = 0; i < presets.size(); i++) {
+      Preset p = presets.get(i);
+      out.printf("  %d  %-8s %,6d users, %2d rooms, %3d s%n", i + 1, capitalized(p.name()), p.users(), p.rooms(),
+        p.durationSeconds());
+    }
+    out.println("  7  Custom   choose users, rooms, duration and rate");
+    out.println("  0  Exit");
+  }
+
+  /** The preset of a choice, or null (after saying why) for an invalid one. */
+  private Preset preset(String choice) throws IOException {
+    if (choice.matches("[1-6]")) {
+      return Preset.CATALOG.get(Integer.parseInt(choice) - 1);
+    }
+    if (!choice.equals("7")) {
+      out.println("  '" + choice + "' is not on the menu: type a number from 0 to 7");
+      return null;
+    }
+    try {
+      int users = Integer.parseInt(ask("users (1..19000)"));
+      int rooms = Integer.parseInt(ask("rooms"));
+      int seconds = Integer.parseInt(ask("duration in seconds"));
+      double rate = Double.parseDouble(ask("messages per second per user (e.g. 0.5)"));
+      return new Preset("custom", users, rooms, seconds, rate);
+    } catch (NumberFormatException | NullPointerException e) {
+      out.println("  that is not a number; back to the menu");
+    } catch (IllegalArgumentException e) {
+      out.println("  " + e.getMessage());
+    }
+    return null;
+  }
+
+  private String ask(String prompt) throws IOException {
+    out.print(prompt + ": ");
+    out.flush();
+    String line = in.readLine();
+    return line == null ? null : line.trim();
+  }
+
+  private static String capitalized(String name) {
+    return name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
+  }
+}
