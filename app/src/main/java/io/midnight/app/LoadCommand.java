@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 @Command(name = "load", mixinStandardHelpOptions = true,
   description = {"Run a load test and verify that no acknowledged message was lost, duplicated or reordered.",
     "Presets: quick (30 users, 10 rooms, 30 s), medium (100, 15, 60 s), strong (500, 20, 120 s),",
-    "extreme (1,000, 25, 180 s), mega (5,000, 30, 300 s), ultra (10,000, 35, 600 s); 0.5 msgs/s per user.",
+    "extreme (1,000, 25, 180 s), mega (5,000, 30, 300 s), ultra (10,000, 35, 600 s); 0.5 msgs/s per user;",
+    "connections (1,000 users, 30 s): connect, hold, disconnect, no messages.",
     "Without --target an embedded Midnight runs in this JVM on a temporary data directory (or --data).",
     "Writes report.json under --report DIR (default reports/<timestamp>-<preset>/)."})
 final class LoadCommand implements Callable<Integer> {

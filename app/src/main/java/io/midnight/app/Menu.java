@@ -33,7 +33,7 @@ final class Menu {
       URI target = MidnightNode.embedded(vertx, data, out);
       while (true) {
         printMenu();
-        String choice = ask("Choose 0-7");
+        String choice = ask("Choose 0-8");
         if (choice == null || choice.equals("0")) {
           out.println("bye");
           return 0;
@@ -59,6 +59,7 @@ final class Menu {
         p.durationSeconds());
     }
     out.println("  7  Custom   choose users, rooms, duration and rate");
+    out.println("  8  Connect  connection test only: connect, hold, disconnect");
     out.println("  0  Exit");
   }
 
@@ -67,11 +68,16 @@ final class Menu {
     if (choice.matches("[1-6]")) {
       return Preset.CATALOG.get(Integer.parseInt(choice) - 1);
     }
-    if (!choice.equals("7")) {
-      out.println("  '" + choice + "' is not on the menu: type a number from 0 to 7");
+    if (!choice.equals("7") && !choice.equals("8")) {
+      out.println("  '" + choice + "' is not on the menu: type a number from 0 to 8");
       return null;
     }
     try {
+      if (choice.equals("8")) {
+        int users = Integer.parseInt(ask("connections (1..19000)"));
+        int seconds = Integer.parseInt(ask("seconds to hold them"));
+        return Preset.CONNECTIONS.with(users, Math.min(users, Preset.CONNECTIONS.rooms()), seconds, null);
+      }
       int users = Integer.parseInt(ask("users (1..19000)"));
       int rooms = Integer.parseInt(ask("rooms"));
       int seconds = Integer.parseInt(ask("duration in seconds"));

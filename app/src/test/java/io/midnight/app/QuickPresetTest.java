@@ -11,7 +11,10 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Quick preset end to end against an embedded Midnight: its report must prove that nothing was lost. */
+/**
+ * Presets end to end against an embedded Midnight: Quick's report must prove that nothing was lost; the
+ * connection test must hold every connection.
+ */
 class QuickPresetTest {
 
   @TempDir
@@ -43,6 +46,26 @@ class QuickPresetTest {
       assertThat(report.getJsonArray("timeline").size()).isGreaterThanOrEqualTo(6);
       assertThat(report.getJsonObject("latency").getJsonObject("ackMs").getLong("count"))
         .isEqualTo(totals.getLong("acked"));
+    }
+  }
+
+  @Test
+  void connectionTestHoldsEveryConnection() {
+    try (InProcessMidnight midnight = new InProcessMidnight(dir, new JsonObject())) {
+      Preset connections = Preset.named("connections").orElseThrow().with(50, 5, 2, null);
+      LoadTestVerticle test = new LoadTestVerticle(connections, URI.create("http://127.0.0.1:" + midnight.port),
+        line -> { });
+      midnight.vertx.deployVerticle(test).await();
+      JsonObject report = test.report().await();
+
+      assertThat(report.getString("kind")).isEqualTo("connections");
+      assertThat(report.getJsonObject("totals").getLong("sent")).isZero();
+      JsonObject held = report.getJsonObject("connections");
+      assertThat(held.getLong("joined")).isEqualTo(50);
+      assertThat(held.getLong("minHeld")).isEqualTo(50);
+      assertThat(report.getJsonObject("latency").getJsonObject("connectMs").getLong("count")).isEqualTo(50);
+      assertThat(report.getJsonObject("verification").getString("verdict"))
+        .isEqualTo("verified: held 50 of 50 connections for 2 s");
     }
   }
 }

@@ -26,7 +26,15 @@ public final class ConsoleSummary {
       out.append(String.format("  %-12s %8.2f %8.2f %8.2f %8.2f %8.2f%n", kind.replace("Ms", ""), h.getDouble("p50"),
         h.getDouble("p90"), h.getDouble("p99"), h.getDouble("p999"), h.getDouble("max")));
     }
-    out.append(String.format("  stored %,d, acked %,d%n", v.getLong("stored"), v.getLong("acked")));
+    JsonObject c = report.getJsonObject("connections");
+    if (c != null) {
+      out.append(String.format("  connections: %,d attempted, %,d joined, %,d held throughout, %,d connects/s%n",
+        c.getLong("attempted"), c.getLong("joined"), c.getLong("minHeld"), c.getLong("connectPerSecond")));
+    } else {
+      out.append(String.format("  stored %,d, acked %,d%n", v.getLong("stored"), v.getLong("acked")));
+    }
+    report.getJsonArray("warnings", new io.vertx.core.json.JsonArray())
+      .forEach(w -> out.append("  warning: ").append(w).append('\n'));
     out.append("  ").append(v.getString("verdict")).append('\n');
     return out.toString();
   }

@@ -52,6 +52,8 @@ public final class LoadTestVerticle extends VerticleBase {
   private String anyToken;
   private long startedNanos;
   private String phase = "starting";
+  private final ClientLimits limits = new ClientLimits();
+  private int minHeld = Integer.MAX_VALUE;
 
   public LoadTestVerticle(Preset preset, URI target, Consumer<String> progress) {
     this.preset = preset;
@@ -77,16 +79,19 @@ public final class LoadTestVerticle extends VerticleBase {
     api = new TargetApi(http, target);
     run = new LoadRun(runId, target, webSockets);
     startedNanos = System.nanoTime();
-    long ticker = vertx.setPeriodic(1_000, t -> run.stats().tick(seconds()));
+    long ticker = vertx.setPeriodic(1_000, t -> {
+      run.stats().tick(seconds());
+      limits.check(preset.users());
+    });
     long printer = vertx.setPeriodic(PROGRESS_MILLIS, t -> progress.accept(progressLine()));
     progress.accept(String.format("run %s: %s, %,d users in %d rooms for %d s at %.2f msgs/s per user against %s", runId,
       preset.name(), preset.users(), preset.rooms(), preset.durationSeconds(), preset.ratePerUser(), target));
     timed("users", this::createUsers)
       .compose(tokens -> timed("rooms", () -> prepareRooms(tokens)).map(tokens))
       .compose(tokens -> timed("connect", () -> connectAll(tokens)))
-      .compose(v -> timed("send", this::sendAll))
-      .compose(v -> timed("drain", this::drain))
-      .compose(v -> timed("verify", this::verify))
+      .compose(v -> preset.kind() == Preset.Kind.CONNECTIONS
+        ? timed("hold", this::hold).compose(v2 -> timed("verify", this::verifyConnections))
+        : timed("send", this::sendAll).compose(v2 -> timed("drain", this::drain)).compose(v2 -> timed("verify", this::verify)))
       .eventually(() -> {
         vertx.cancelTimer(ticker);
         vertx.cancelTimer(printer);
@@ -208,6 +213,15 @@ public final class LoadTestVerticle extends VerticleBase {
       t -> p.complete()));
   }
 
+  /** Keeps every connection open for the duration, watching how many stay up. */
+  private Future<Void> hold() {
+    long end = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(preset.durationSeconds());
+    return waitUntil(() -> {
+      minHeld = Math.min(minHeld, run.stats().connected.get());
+      return false;
+    }, end);
+  }
+
   /** Until every send is acked or given up, then until the deliveries stop coming (each wait bounded). */
   private Future<Void> drain() {
     long ackDeadline = System.currentTimeMillis() + LoadRun.ACK_TIMEOUT_MILLIS * LoadRun.SEND_ATTEMPTS + 5_000;
@@ -294,6 +308,22 @@ public final class LoadTestVerticle extends VerticleBase {
     });
   }
 
+  private Future<JsonObject> verifyConnections() {
+    int joined = run.stats().joined.get();
+    int held = minHeld == Integer.MAX_VALUE ? 0 : minHeld;
+    boolean ok = joined == preset.users() && held == preset.users();
+    String verdict = ok
+      ? String.format("verified: held %,d of %,d connections for %d s", held, preset.users(), preset.durationSeconds())
+      : String.format("FAILED: %,d of %,d joined, at least %,d held throughout", joined, preset.users(), held);
+    JsonObject report = buildReport(clients.stream().map(ClientVerticle::result).toList(), 0, 0, 0, 0, 0,
+      new JsonArray());
+    report.getJsonObject("verification").put("verdict", verdict);
+    report.put("connections", new JsonObject().put("attempted", preset.users()).put("joined", joined)
+      .put("minHeld", held).put("connectPerSecond", phases.containsKey("connect") && phases.get("connect") > 0
+        ? Math.round(joined / phases.get("connect")) : joined));
+    return Future.succeededFuture(report);
+  }
+
   private JsonObject buildReport(List<ClientVerticle.Result> results, long lost, long duplicated, long outOfOrder,
                                  long acked, long stored, JsonArray perRoom) {
     RunStats s = run.stats();
@@ -310,6 +340,8 @@ public final class LoadTestVerticle extends VerticleBase {
       .put("runId", runId)
       .put("startedAt", Instant.now().minusNanos(System.nanoTime() - startedNanos).toString())
       .put("durationSeconds", Math.round(seconds() * 10) / 10.0)
+      .put("kind", preset.kind().name().toLowerCase())
+      .put("warnings", new JsonArray(new ArrayList<>(limits.warnings())))
       .put("config", new JsonObject().put("users", preset.users()).put("rooms", preset.rooms())
         .put("durationSeconds", preset.durationSeconds()).put("ratePerUser", preset.ratePerUser()))
       .put("phases", phaseList)

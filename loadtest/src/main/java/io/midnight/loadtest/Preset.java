@@ -6,11 +6,23 @@ import java.util.Optional;
 
 /**
  * A named load shape: how many users in how many rooms, for how long, each sending {@code ratePerUser} messages a
- * second. The six of the seed's menu keep its names and sizes (DESIGN section 6).
+ * second. The six of the seed's menu keep its names and sizes (DESIGN section 6). A {@link Kind#CONNECTIONS} run
+ * sends nothing: it connects, holds the connections for the duration, and disconnects.
  */
-public record Preset(String name, int users, int rooms, int durationSeconds, double ratePerUser) {
+public record Preset(String name, Kind kind, int users, int rooms, int durationSeconds, double ratePerUser) {
+
+  /** What a run does once its users are in. */
+  public enum Kind { CHAT, CONNECTIONS }
 
   public static final double DEFAULT_RATE_PER_USER = 0.5;
+
+  /** The connection test of the menu (8): connect, hold, disconnect; no messages. */
+  public static final Preset CONNECTIONS = new Preset("connections", Kind.CONNECTIONS, 1_000, 10, 30,
+    DEFAULT_RATE_PER_USER);
+
+  public Preset(String name, int users, int rooms, int durationSeconds, double ratePerUser) {
+    this(name, Kind.CHAT, users, rooms, durationSeconds, ratePerUser);
+  }
 
   public static final List<Preset> CATALOG = List.of(
     new Preset("quick", 30, 10, 30, DEFAULT_RATE_PER_USER),
@@ -33,11 +45,12 @@ public record Preset(String name, int users, int rooms, int durationSeconds, dou
 
   public static Optional<Preset> named(String name) {
     String wanted = name.toLowerCase(Locale.ROOT);
-    return CATALOG.stream().filter(p -> p.name.equals(wanted)).findFirst();
+    return wanted.equals(CONNECTIONS.name) ? Optional.of(CONNECTIONS)
+      : CATALOG.stream().filter(p -> p.name.equals(wanted)).findFirst();
   }
 
   public Preset with(Integer newUsers, Integer newRooms, Integer newDuration, Double newRate) {
-    return new Preset(name, newUsers != null ? newUsers : users, newRooms != null ? newRooms : rooms,
+    return new Preset(name, kind, newUsers != null ? newUsers : users, newRooms != null ? newRooms : rooms,
       newDuration != null ? newDuration : durationSeconds, newRate != null ? newRate : ratePerUser);
   }
 

@@ -1,0 +1,71 @@
+package io.midnight.loadtest;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Watches the load generator itself, so a report says when the client side, not the server, was the limit:
+ * open files against the process limit, one source address's ephemeral ports, and this process's CPU.
+ * Thread-safe.
+ */
+final class ClientLimits {
+
+  /** Linux's default ephemeral range (32768-60999) per source address. */
+  static final int EPHEMERAL_PORTS = 28_232;
+
+  private final Set<String> warnings = new LinkedHashSet<>();
+
+  synchronized void check(int users) {
+    if (users > EPHEMERAL_PORTS) {
+      warnings.add(String.format("%,d users need more than the %,d ephemeral ports of one source address", users,
+        EPHEMERAL_PORTS));
+    }
+    long open = openFiles();
+    long max = maxOpenFiles();
+    if (open > 0 && max > 0 && open > max * 0.9) {
+      warnings.add(String.format("client open files %,d of %,d: run more load worker processes", open, max));
+    }
+    double cpu = processCpu();
+    if (cpu > 0.9) {
+      warnings.add(String.format("client CPU at %.0f%%: latency figures include the load generator's own delay",
+        cpu * 100));
+    }
+  }
+
+  synchronized List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  private static long openFiles() {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (IOException | UnsupportedOperationException e) {
+      return -1;
+    }
+  }
+
+  private static long maxOpenFiles() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max open files")) {
+          return Long.parseLong(line.substring(26).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static double processCpu() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuLoad();
+    }
+    return -1;
+  }
+}
