@@ -1,5 +1,6 @@
 package io.midnight.app;
 
+import io.midnight.loadtest.Countdown;
 import io.midnight.loadtest.Preset;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,9 +17,10 @@ import java.util.concurrent.Callable;
   description = {"Run a load test and verify that no acknowledged message was lost, duplicated or reordered.",
     "Presets: quick (30 users, 10 rooms, 30 s), medium (100, 15, 60 s), strong (500, 20, 120 s),",
     "extreme (1,000, 25, 180 s), mega (5,000, 30, 300 s), ultra (10,000, 35, 600 s); 0.5 msgs/s per user;",
-    "connections (1,000 users, 30 s): connect, hold, disconnect, no messages.",
+    "connections (1,000 users, 30 s): connect, hold, disconnect, no messages;",
+    "midnight (1,000 users, 10 rooms, 40 s at 0.2 msgs/s): a countdown, then at 00:00 a burst (see --countdown).",
     "Without --target an embedded Midnight runs in this JVM on a temporary data directory (or --data).",
-    "Writes report.json under --report DIR (default reports/<timestamp>-<preset>/)."})
+    "Writes report.html and report.json under --report DIR (default reports/<timestamp>-<preset>/)."})
 final class LoadCommand implements Callable<Integer> {
 
   @Option(names = "--preset", defaultValue = "quick", description = "preset name (default ${DEFAULT-VALUE})")
@@ -39,10 +41,19 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--rate", paramLabel = "MSGS_PER_S", description = "messages per second per user (default 0.5)")
   Double rate;
 
+  @Option(names = "--countdown", paramLabel = "SECONDS", description = "midnight: seconds until 00:00 (default ${DEFAULT-VALUE})")
+  int countdownSeconds = Countdown.DEFAULT.countdownSeconds();
+
+  @Option(names = "--burst-window", paramLabel = "SECONDS", description = "midnight: seconds of the burst (default ${DEFAULT-VALUE})")
+  int windowSeconds = Countdown.DEFAULT.windowSeconds();
+
+  @Option(names = "--burst-multiplier", paramLabel = "X", description = "midnight: burst rate / base rate (default ${DEFAULT-VALUE})")
+  double multiplier = Countdown.DEFAULT.multiplier();
+
   @Option(names = "--data", paramLabel = "DIR", description = "data directory of the embedded server")
   Path data;
 
-  @Option(names = "--report", paramLabel = "DIR", description = "where report.json goes")
+  @Option(names = "--report", paramLabel = "DIR", description = "where report.html and report.json go")
   Path report;
 
   @Option(names = "--fail-on", paramLabel = "RULES",
@@ -53,10 +64,12 @@ final class LoadCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Preset chosen;
     FailRules rules;
+    Countdown shape;
     try {
       chosen = Preset.named(preset).orElseThrow(() -> new IllegalArgumentException("no preset named '" + preset
-        + "'; presets: quick, medium, strong, extreme, mega, ultra")).with(users, rooms, duration, rate);
+        + "'; presets: quick, medium, strong, extreme, mega, ultra, connections, midnight")).with(users, rooms, duration, rate);
       rules = FailRules.parse(failOn);
+      shape = new Countdown(countdownSeconds, windowSeconds, multiplier);
     } catch (IllegalArgumentException e) {
       System.err.println("midnight: " + e.getMessage());
       return 2;
@@ -69,7 +82,7 @@ final class LoadCommand implements Callable<Integer> {
         tempData = data == null ? Files.createTempDirectory("midnight-load-") : null;
         url = MidnightNode.embedded(vertx, data != null ? data : tempData, System.out);
       }
-      JsonObject result = LoadRunner.run(vertx, chosen, url, report, System.out);
+      JsonObject result = LoadRunner.run(vertx, chosen, shape, url, report, System.out);
       String broken = rules.broken(result);
       if (broken != null) {
         System.out.println("  --fail-on: " + broken);

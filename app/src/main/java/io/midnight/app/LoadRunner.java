@@ -1,8 +1,10 @@
 package io.midnight.app;
 
 import io.midnight.loadtest.ConsoleSummary;
+import io.midnight.loadtest.Countdown;
 import io.midnight.loadtest.LoadTestVerticle;
 import io.midnight.loadtest.Preset;
+import io.midnight.loadtest.report.HtmlReport;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -21,8 +23,9 @@ final class LoadRunner {
   }
 
   /** Runs {@code preset} against {@code target}, prints progress and the summary, writes the report files. */
-  static JsonObject run(Vertx vertx, Preset preset, URI target, Path reportDir, PrintStream out) throws IOException {
-    LoadTestVerticle test = new LoadTestVerticle(preset, target, out::println);
+  static JsonObject run(Vertx vertx, Preset preset, Countdown countdown, URI target, Path reportDir, PrintStream out)
+    throws IOException {
+    LoadTestVerticle test = new LoadTestVerticle(preset, countdown, target, out::println);
     String id = vertx.deployVerticle(test).await();
     JsonObject report;
     try {
@@ -34,8 +37,9 @@ final class LoadRunner {
       LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + preset.name());
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("report.json"), report.encodePrettily());
+    Files.writeString(dir.resolve("report.html"), HtmlReport.render(report));
     out.print(ConsoleSummary.of(report));
-    out.println("  report: " + dir.resolve("report.json"));
+    out.println("  report: " + dir.resolve("report.html") + " (and report.json)");
     return report;
   }
 

@@ -1,5 +1,6 @@
 package io.midnight.app;
 
+import io.midnight.loadtest.Countdown;
 import io.midnight.loadtest.Preset;
 import io.vertx.core.Vertx;
 
@@ -33,14 +34,14 @@ final class Menu {
       URI target = MidnightNode.embedded(vertx, data, out);
       while (true) {
         printMenu();
-        String choice = ask("Choose 0-8");
+        String choice = ask("Choose 0-9");
         if (choice == null || choice.equals("0")) {
           out.println("bye");
           return 0;
         }
         Preset preset = preset(choice);
         if (preset != null) {
-          LoadRunner.run(vertx, preset, target, null, out);
+          LoadRunner.run(vertx, preset, Countdown.DEFAULT, target, null, out);
         }
       }
     } finally {
@@ -60,6 +61,7 @@ final class Menu {
     }
     out.println("  7  Custom   choose users, rooms, duration and rate");
     out.println("  8  Connect  connection test only: connect, hold, disconnect");
+    out.println("  9  Midnight a countdown, then every user bursts at 00:00");
     out.println("  0  Exit");
   }
 
@@ -68,11 +70,15 @@ final class Menu {
     if (choice.matches("[1-6]")) {
       return Preset.CATALOG.get(Integer.parseInt(choice) - 1);
     }
-    if (!choice.equals("7") && !choice.equals("8")) {
-      out.println("  '" + choice + "' is not on the menu: type a number from 0 to 8");
+    if (!choice.matches("[789]")) {
+      out.println("  '" + choice + "' is not on the menu: type a number from 0 to 9");
       return null;
     }
     try {
+      if (choice.equals("9")) {
+        int users = Integer.parseInt(ask("users (1..19000)"));
+        return Preset.MIDNIGHT.with(users, Math.min(users, Preset.MIDNIGHT.rooms()), null, null);
+      }
       if (choice.equals("8")) {
         int users = Integer.parseInt(ask("connections (1..19000)"));
         int seconds = Integer.parseInt(ask("seconds to hold them"));

@@ -26,7 +26,7 @@ class MenuIT {
     Process process = new ProcessBuilder("script", "-qfec", java + " -jar " + MidnightProcess.jar(), "/dev/null")
       .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("screen.txt").toFile()).start();
     // a wrong choice, then Custom: 6 users, 2 rooms, 3 s, 1 msg/s each; then Exit
-    process.getOutputStream().write("9\n7\n6\n2\n3\n1\n0\n".getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().write("x\n7\n6\n2\n3\n1\n0\n".getBytes(StandardCharsets.UTF_8));
     process.getOutputStream().flush();
     boolean exited = process.waitFor(120, TimeUnit.SECONDS);
     if (!exited) {
@@ -35,8 +35,8 @@ class MenuIT {
     String screen = Files.readString(dir.resolve("screen.txt"));
     assertThat(exited).as("the menu exits on 0; screen:%n%s", screen).isTrue();
     assertThat(process.exitValue()).as(screen).isZero();
-    assertThat(screen).contains("🎆 Midnight load test", "1  Quick", "6  Ultra", "7  Custom", "0  Exit",
-      "'9' is not on the menu", "custom, 6 users in 2 rooms for 3 s", "verified: 0 lost, 0 duplicated, 0 out of order",
+    assertThat(screen).contains("🎆 Midnight load test", "1  Quick", "6  Ultra", "7  Custom", "8  Connect", "9  Midnight", "0  Exit",
+      "'x' is not on the menu", "custom, 6 users in 2 rooms for 3 s", "verified: 0 lost, 0 duplicated, 0 out of order",
       "bye");
     try (var reports = Files.list(dir.resolve("reports"))) {
       List<Path> runs = reports.toList();

@@ -1,5 +1,6 @@
 package io.midnight.app;
 
+import io.midnight.loadtest.Countdown;
 import io.midnight.loadtest.LoadTestVerticle;
 import io.midnight.loadtest.Preset;
 import io.vertx.core.json.JsonObject;
@@ -66,6 +67,28 @@ class QuickPresetTest {
       assertThat(report.getJsonObject("latency").getJsonObject("connectMs").getLong("count")).isEqualTo(50);
       assertThat(report.getJsonObject("verification").getString("verdict"))
         .isEqualTo("verified: held 50 of 50 connections for 2 s");
+    }
+  }
+
+  @Test
+  void midnightCountdownBurstsAtZeroAndClearsItsBacklog() {
+    try (InProcessMidnight midnight = new InProcessMidnight(dir, new JsonObject())) {
+      Preset burst = Preset.named("midnight").orElseThrow().with(40, 4, 8, 0.5);
+      LoadTestVerticle test = new LoadTestVerticle(burst, new Countdown(3, 2, 10),
+        URI.create("http://127.0.0.1:" + midnight.port), line -> { });
+      midnight.vertx.deployVerticle(test).await();
+      JsonObject report = test.report().await();
+
+      assertThat(report.getJsonObject("verification").getString("verdict"))
+        .isEqualTo("verified: 0 lost, 0 duplicated, 0 out of order");
+      JsonObject shape = report.getJsonObject("midnight");
+      assertThat(shape.getDouble("backlogClearedSeconds")).as("the burst's backlog was acked").isNotNull();
+      // base: 40 users x 0.5/s = 20 msgs/s; the 2 s window at x10 adds ~360 more
+      long sent = report.getJsonObject("totals").getLong("sent");
+      assertThat(sent).as("8 s at base plus the burst").isBetween(480L, 560L);
+      long peak = report.getJsonArray("timeline").stream()
+        .mapToLong(p -> ((JsonObject) p).getLong("sent")).max().orElse(0);
+      assertThat(peak).as("the busiest second is the burst, about 10x the base 20/s").isGreaterThan(100);
     }
   }
 }

@@ -146,19 +146,19 @@ final class ClientVerticle extends VerticleBase {
 
   // ---- sending ----
 
-  /** Schedules this user's greetings: every {@code intervalNanos} from {@code firstNanos} until {@code endNanos}. */
-  void startSending(long firstNanos, long intervalNanos, long endNanos) {
-    context.runOnContext(v -> scheduleNext(0, firstNanos, intervalNanos, endNanos));
+  /** Sends this user's greetings at the times of {@code schedule}. */
+  void startSending(SendSchedule schedule) {
+    context.runOnContext(v -> scheduleNext(0, schedule.first(), schedule));
   }
 
-  private void scheduleNext(long k, long at, long interval, long end) {
-    if (at >= end || stopping) {
+  private void scheduleNext(long k, long at, SendSchedule schedule) {
+    if (at >= schedule.end() || stopping) {
       return;
     }
     long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(at - System.nanoTime()));
     vertx.setTimer(delayMs, t -> {
       send(new Pending(k, at, 0));
-      scheduleNext(k + 1, at + interval, interval, end);
+      scheduleNext(k + 1, schedule.next(at), schedule);
     });
   }
 

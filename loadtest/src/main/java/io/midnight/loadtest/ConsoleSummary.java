@@ -33,6 +33,13 @@ public final class ConsoleSummary {
     } else {
       out.append(String.format("  stored %,d, acked %,d%n", v.getLong("stored"), v.getLong("acked")));
     }
+    JsonObject m = report.getJsonObject("midnight");
+    if (m != null) {
+      out.append(String.format("  midnight: x%.0f for %d s after a %d s countdown; %,d sent by the end of the burst; "
+          + "backlog acked %s%n", m.getDouble("multiplier"), m.getInteger("windowSeconds"),
+        m.getInteger("countdownSeconds"), m.getLong("sentByBurstEnd", 0L),
+        m.containsKey("backlogClearedSeconds") ? m.getDouble("backlogClearedSeconds") + " s after it" : "never"));
+    }
     report.getJsonArray("warnings", new io.vertx.core.json.JsonArray())
       .forEach(w -> out.append("  warning: ").append(w).append('\n'));
     out.append("  ").append(v.getString("verdict")).append('\n');

@@ -37,6 +37,8 @@ public final class LoadTestVerticle extends VerticleBase {
   private static final long PROGRESS_MILLIS = 2_000;
 
   private final Preset preset;
+  private final Countdown countdown;
+  private final JsonObject midnight = new JsonObject();
   private final URI target;
   private final Consumer<String> progress;
   private final Promise<JsonObject> report = Promise.promise();
@@ -56,7 +58,18 @@ public final class LoadTestVerticle extends VerticleBase {
   private int minHeld = Integer.MAX_VALUE;
 
   public LoadTestVerticle(Preset preset, URI target, Consumer<String> progress) {
+    this(preset, Countdown.DEFAULT, target, progress);
+  }
+
+  /** {@code countdown} shapes a {@link Preset.Kind#MIDNIGHT} run and is ignored by the others. */
+  public LoadTestVerticle(Preset preset, Countdown countdown, URI target, Consumer<String> progress) {
+    if (preset.kind() == Preset.Kind.MIDNIGHT
+      && countdown.countdownSeconds() + countdown.windowSeconds() > preset.durationSeconds()) {
+      throw new IllegalArgumentException("the countdown (" + countdown.countdownSeconds() + " s) and the burst window ("
+        + countdown.windowSeconds() + " s) must fit in the duration (" + preset.durationSeconds() + " s)");
+    }
     this.preset = preset;
+    this.countdown = countdown;
     this.target = target;
     this.progress = progress;
   }
@@ -206,11 +219,48 @@ public final class LoadTestVerticle extends VerticleBase {
     long interval = (long) (1e9 / preset.ratePerUser());
     long first = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
     long end = first + TimeUnit.SECONDS.toNanos(preset.durationSeconds());
+    long burstStart = first + TimeUnit.SECONDS.toNanos(countdown.countdownSeconds());
+    long burstEnd = burstStart + TimeUnit.SECONDS.toNanos(countdown.windowSeconds());
+    boolean isMidnight = preset.kind() == Preset.Kind.MIDNIGHT;
     for (int i = 0; i < clients.size(); i++) {
-      clients.get(i).startSending(first + interval * i / clients.size(), interval, end);
+      long start = first + interval * i / clients.size();
+      clients.get(i).startSending(isMidnight
+        ? SendSchedule.midnight(start, interval, end, burstStart, burstEnd, countdown.multiplier())
+        : SendSchedule.steady(start, interval, end));
+    }
+    if (isMidnight) {
+      countDown(burstStart, burstEnd);
     }
     return Future.future(p -> vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()) + 1,
       t -> p.complete()));
+  }
+
+  /** Shows the countdown, marks 00:00, and measures how long the burst's backlog takes to be acked. */
+  private void countDown(long burstStart, long burstEnd) {
+    long timer = vertx.setPeriodic(1_000, t -> {
+      long left = TimeUnit.NANOSECONDS.toSeconds(burstStart - System.nanoTime() + 999_999_999);
+      if (left > 0) {
+        progress.accept(String.format("  ⏳ 00:00 in %d s", left));
+      }
+    });
+    vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(burstStart - System.nanoTime())), t -> {
+      vertx.cancelTimer(timer);
+      midnight.put("burstStartT", Math.round(seconds() * 10) / 10.0);
+      progress.accept(String.format("  🎆 00:00 Happy New Year! every user sends x%.0f for %d s", countdown.multiplier(),
+        countdown.windowSeconds()));
+    });
+    vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(burstEnd - System.nanoTime())), t -> {
+      long sentByEnd = run.stats().sent.sum();
+      long endedAt = System.nanoTime();
+      midnight.put("burstEndT", Math.round(seconds() * 10) / 10.0).put("sentByBurstEnd", sentByEnd);
+      waitUntil(() -> run.settledCount() >= sentByEnd, System.currentTimeMillis() + 120_000).onComplete(v -> {
+        if (run.settledCount() >= sentByEnd) {
+          double cleared = (System.nanoTime() - endedAt) / 1e9;
+          midnight.put("backlogClearedSeconds", Math.round(cleared * 100) / 100.0);
+          progress.accept(String.format("  backlog of the burst acked %.2f s after the window closed", cleared));
+        }
+      });
+    });
   }
 
   /** Keeps every connection open for the duration, watching how many stay up. */
@@ -341,6 +391,9 @@ public final class LoadTestVerticle extends VerticleBase {
       .put("startedAt", Instant.now().minusNanos(System.nanoTime() - startedNanos).toString())
       .put("durationSeconds", Math.round(seconds() * 10) / 10.0)
       .put("kind", preset.kind().name().toLowerCase())
+      .put("midnight", preset.kind() == Preset.Kind.MIDNIGHT ? midnight.copy()
+        .put("countdownSeconds", countdown.countdownSeconds()).put("windowSeconds", countdown.windowSeconds())
+        .put("multiplier", countdown.multiplier()) : null)
       .put("warnings", new JsonArray(new ArrayList<>(limits.warnings())))
       .put("config", new JsonObject().put("users", preset.users()).put("rooms", preset.rooms())
         .put("durationSeconds", preset.durationSeconds()).put("ratePerUser", preset.ratePerUser()))

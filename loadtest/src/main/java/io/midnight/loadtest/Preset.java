@@ -12,13 +12,19 @@ import java.util.Optional;
 public record Preset(String name, Kind kind, int users, int rooms, int durationSeconds, double ratePerUser) {
 
   /** What a run does once its users are in. */
-  public enum Kind { CHAT, CONNECTIONS }
+  public enum Kind { CHAT, CONNECTIONS, MIDNIGHT }
 
   public static final double DEFAULT_RATE_PER_USER = 0.5;
 
   /** The connection test of the menu (8): connect, hold, disconnect; no messages. */
   public static final Preset CONNECTIONS = new Preset("connections", Kind.CONNECTIONS, 1_000, 10, 30,
     DEFAULT_RATE_PER_USER);
+
+  /**
+   * The midnight countdown of the menu (9): users chat at a low base rate, a countdown runs, and at 00:00 every
+   * user sends {@link Countdown#multiplier()} times as fast for the burst window.
+   */
+  public static final Preset MIDNIGHT = new Preset("midnight", Kind.MIDNIGHT, 1_000, 10, 40, 0.2);
 
   public Preset(String name, int users, int rooms, int durationSeconds, double ratePerUser) {
     this(name, Kind.CHAT, users, rooms, durationSeconds, ratePerUser);
@@ -46,6 +52,7 @@ public record Preset(String name, Kind kind, int users, int rooms, int durationS
   public static Optional<Preset> named(String name) {
     String wanted = name.toLowerCase(Locale.ROOT);
     return wanted.equals(CONNECTIONS.name) ? Optional.of(CONNECTIONS)
+      : wanted.equals(MIDNIGHT.name) ? Optional.of(MIDNIGHT)
       : CATALOG.stream().filter(p -> p.name.equals(wanted)).findFirst();
   }
 
