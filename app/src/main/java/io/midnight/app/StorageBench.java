@@ -3,6 +3,7 @@ package io.midnight.app;
 import io.midnight.common.Addresses;
 import io.midnight.common.AppendRequest;
 import io.midnight.common.BusCodecs;
+import io.midnight.loadtest.Greetings;
 import io.midnight.messages.AppendBatcher;
 import io.midnight.storage.StorageVerticle;
 import io.vertx.core.Context;
@@ -35,17 +36,6 @@ import java.util.stream.Stream;
  */
 final class StorageBench {
 
-  static final List<String> GREETINGS = List.of(
-    "🎉 Happy New Year! Wishing you joy and prosperity! 🎊",
-    "✨ May this new year bring you endless happiness! ✨",
-    "🥳 Cheers to a fantastic new year ahead! 🥂",
-    "🌟 New year, new dreams, new opportunities! 🌟",
-    "🎆 Wishing you love, laughter, and success! 🎆",
-    "💫 May all your wishes come true this year! 💫",
-    "🎊 Here's to new beginnings and fresh starts! 🎊",
-    "🌈 Sending you warm wishes for the new year! 🌈",
-    "🎁 May this year be filled with wonderful surprises! 🎁",
-    "⭐ Wishing you health, wealth, and happiness! ⭐");
   private static final int ROOMS = 50;
   private static final int WINDOW = 8_000;
   private static final int APPEND_BATCH = 1_000;
@@ -146,7 +136,7 @@ final class StorageBench {
         }
         int i = sent++;
         appends.append(new AppendRequest.Item(1 + i % ROOMS, 1 + i % 1_000, "bench-" + (i % 1_000),
-            GREETINGS.get(i % GREETINGS.size()) + " #" + i + " tag" + (i % 1_000), "bench-" + i))
+            Greetings.MESSAGES.get(i % Greetings.MESSAGES.size()) + " #" + i + " tag" + (i % 1_000), "bench-" + i))
           .onComplete(ar -> {
             if (ar.failed()) {
               failure.compareAndSet(null, ar.cause());

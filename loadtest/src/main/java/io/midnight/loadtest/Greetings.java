@@ -3,9 +3,10 @@ package io.midnight.loadtest;
 import java.util.List;
 
 /** The seed's New Year greetings, varied per message, with a marker that carries the scheduled send time. */
-final class Greetings {
+public final class Greetings {
 
-  static final List<String> MESSAGES = List.of(
+  /** The seed's {@code NEW_YEAR_MESSAGES}. */
+  public static final List<String> MESSAGES = List.of(
     "🎉 Happy New Year! Wishing you joy and prosperity! 🎊",
     "✨ May this new year bring you endless happiness! ✨",
     "🥳 Cheers to a fantastic new year ahead! 🥂",
