@@ -25,12 +25,25 @@ final class LoadRunner {
   /** Runs {@code preset} against {@code target}, prints progress and the summary, writes the report files. */
   static JsonObject run(Vertx vertx, Preset preset, Countdown countdown, URI target, Path reportDir, PrintStream out)
     throws IOException {
-    LoadTestVerticle test = new LoadTestVerticle(preset, countdown, target, out::println);
+    boolean terminal = System.console() != null;
+    LiveView live = terminal ? new LiveView(out) : null;
+    LoadTestVerticle test = new LoadTestVerticle(preset, countdown, target, terminal ? live : out::println)
+      .plainProgress(!terminal);
+    long redraw = -1;
+    if (live != null) {
+      live.watch(test);
+      redraw = vertx.setPeriodic(500, t -> live.redraw());
+    }
     String id = vertx.deployVerticle(test).await();
     JsonObject report;
     try {
       report = test.report().await();
     } finally {
+      vertx.cancelTimer(redraw);
+      if (live != null) {
+        live.redraw();
+        live.finish();
+      }
       vertx.undeploy(id).await();
     }
     Path dir = reportDir != null ? reportDir : Path.of("reports",

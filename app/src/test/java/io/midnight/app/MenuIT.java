@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code ./midnight} with no command: on a pseudo-terminal (util-linux {@code script}) it shows the seed's menu,
- * runs a custom test against its embedded server and exits on 0; without a terminal it never waits for input.
+ * runs a custom test against its embedded server with the in-place live view, and exits on 0; without a
+ * terminal it never waits for input.
  */
 class MenuIT {
 
@@ -38,6 +39,8 @@ class MenuIT {
     assertThat(screen).contains("🎆 Midnight load test", "1  Quick", "6  Ultra", "7  Custom", "8  Connect", "9  Midnight", "0  Exit",
       "'x' is not on the menu", "custom, 6 users in 2 rooms for 3 s", "verified: 0 lost, 0 duplicated, 0 out of order",
       "bye");
+    assertThat(screen).as("the live view redraws in place on a terminal")
+      .contains("connected [##############################] 6 / 6", "sending   [", "\033[1A\033[2K");
     try (var reports = Files.list(dir.resolve("reports"))) {
       List<Path> runs = reports.toList();
       assertThat(runs).hasSize(1);

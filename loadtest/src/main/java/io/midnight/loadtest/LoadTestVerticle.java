@@ -52,8 +52,9 @@ public final class LoadTestVerticle extends VerticleBase {
   private TargetApi api;
   private LoadRun run;
   private String anyToken;
-  private long startedNanos;
-  private String phase = "starting";
+  private volatile long startedNanos;
+  private volatile String phase = "starting";
+  private volatile boolean plainProgress = true;
   private final ClientLimits limits = new ClientLimits();
   private int minHeld = Integer.MAX_VALUE;
 
@@ -72,6 +73,29 @@ public final class LoadTestVerticle extends VerticleBase {
     this.countdown = countdown;
     this.target = target;
     this.progress = progress;
+  }
+
+  /** Whether a plain progress line goes to the progress sink every 2 s (off when a live view draws instead). */
+  public LoadTestVerticle plainProgress(boolean on) {
+    this.plainProgress = on;
+    return this;
+  }
+
+  /** A snapshot for a live view: phase, elapsed seconds, counts and the last second's rate and ack p99. */
+  public JsonObject progress() {
+    RunStats s = run == null ? null : run.stats();
+    JsonObject out = new JsonObject().put("phase", phase).put("seconds", startedNanos == 0 ? 0 : seconds())
+      .put("users", preset.users()).put("durationSeconds", preset.durationSeconds())
+      .put("kind", preset.kind().name().toLowerCase());
+    if (s != null) {
+      JsonObject last = s.lastTick();
+      out.put("created", clients.size()).put("connected", s.connected.get()).put("joined", s.joined.get())
+        .put("sent", s.sent.sum()).put("acked", s.acked.sum()).put("delivered", s.delivered.sum())
+        .put("retries", s.retries.sum()).put("errors", s.errorCount())
+        .put("sentPerSecond", last == null ? 0 : last.getLong("sent"))
+        .put("ackP99", last == null ? 0.0 : last.getDouble("ackP99"));
+    }
+    return out;
   }
 
   /** Messages sent so far (for live views and tests); thread-safe. */
@@ -96,7 +120,11 @@ public final class LoadTestVerticle extends VerticleBase {
       run.stats().tick(seconds());
       limits.check(preset.users());
     });
-    long printer = vertx.setPeriodic(PROGRESS_MILLIS, t -> progress.accept(progressLine()));
+    long printer = vertx.setPeriodic(PROGRESS_MILLIS, t -> {
+      if (plainProgress) {
+        progress.accept(progressLine());
+      }
+    });
     progress.accept(String.format("run %s: %s, %,d users in %d rooms for %d s at %.2f msgs/s per user against %s", runId,
       preset.name(), preset.users(), preset.rooms(), preset.durationSeconds(), preset.ratePerUser(), target));
     timed("users", this::createUsers)

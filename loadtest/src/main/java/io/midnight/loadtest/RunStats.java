@@ -90,6 +90,11 @@ final class RunStats {
     return point;
   }
 
+  /** The newest timeline point, or null before the first second closed. */
+  synchronized JsonObject lastTick() {
+    return timeline.isEmpty() ? null : timeline.getJsonObject(timeline.size() - 1);
+  }
+
   synchronized JsonArray timeline() {
     return timeline.copy();
   }
