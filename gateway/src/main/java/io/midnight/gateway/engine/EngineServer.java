@@ -2,8 +2,10 @@ package io.midnight.gateway.engine;
 
 import io.midnight.common.socketio.EnginePacket;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -99,27 +101,19 @@ public final class EngineServer {
       onContext(session.context(), () -> session.onPollGet(response));
     } else if (request.method() == HttpMethod.POST) {
       String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-      if (length != null && (!length.matches("\\d{1,12}") || Long.parseLong(length) > options.maxPayload())) {
-        tooLarge(request, session);
-        return;
-      }
-      request.body()
-        .onSuccess(body -> {
-          if (body.length() > options.maxPayload()) {
-            tooLarge(request, session);
-          } else {
-            onContext(session.context(), () -> session.onPollPost(response, body));
-          }
-        })
-        .onFailure(e -> badRequest(response, 3, "Bad request"));
+      boolean tooLarge = length != null
+        && (!length.matches("\\d{1,12}") || Long.parseLong(length) > options.maxPayload());
+      Future<Buffer> body = tooLarge ? null : request.body();
+      onContext(session.context(), () -> {
+        if (tooLarge) {
+          session.rejectTooLarge(response);
+        } else {
+          session.onPollPost(response, body);
+        }
+      });
     } else {
       badRequest(response, 3, "Bad request");
     }
-  }
-
-  private void tooLarge(HttpServerRequest request, EngineSession session) {
-    request.response().setStatusCode(413).putHeader(HttpHeaders.CONNECTION, "close").end();
-    onContext(session.context(), () -> session.close("payload larger than maxPayload", false));
   }
 
   private void handshake(HttpServerRequest request, boolean websocket) {
@@ -150,7 +144,7 @@ public final class EngineServer {
     }
   }
 
-  private static void onContext(Context context, Runnable action) {
+  static void onContext(Context context, Runnable action) {
     if (Vertx.currentContext() == context) {
       action.run();
     } else {

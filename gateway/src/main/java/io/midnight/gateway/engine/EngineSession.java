@@ -2,6 +2,7 @@ package io.midnight.gateway.engine;
 
 import io.midnight.common.socketio.EnginePacket;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -270,13 +271,30 @@ public final class EngineSession {
     }
   }
 
-  /** A long-polling POST body; answers {@code ok} once every packet in it was handled. */
-  void onPollPost(HttpServerResponse response, Buffer body) {
+  /**
+   * A long-polling POST, marked in flight from its arrival until its body was handled, so that a second POST
+   * meanwhile is refused (and closes the session); answers {@code ok} once every packet in it was handled.
+   */
+  void onPollPost(HttpServerResponse response, Future<Buffer> body) {
     if (postInFlight) {
       EngineServer.badRequest(response, 3, "Bad request");
       close("overlapping polling POST requests", false);
       return;
     }
+    postInFlight = true;
+    body.onComplete(ar -> EngineServer.onContext(context, () -> {
+      postInFlight = false;
+      if (ar.failed()) {
+        EngineServer.badRequest(response, 3, "Bad request");
+      } else if (ar.result().length() > options.maxPayload()) {
+        rejectTooLarge(response);
+      } else {
+        handlePost(response, ar.result());
+      }
+    }));
+  }
+
+  private void handlePost(HttpServerResponse response, Buffer body) {
     List<EnginePacket> packets;
     try {
       packets = EnginePacket.decodePayload(body.toString());
@@ -285,13 +303,14 @@ public final class EngineSession {
       close("parse error: " + e.getMessage(), false);
       return;
     }
-    postInFlight = true;
-    try {
-      packets.forEach(this::onPacket);
-    } finally {
-      postInFlight = false;
-    }
+    packets.forEach(this::onPacket);
     response.putHeader("Content-Type", "text/html").end("ok");
+  }
+
+  /** A POST over maxPayload: 413, and the session ends (the official server does the same). */
+  void rejectTooLarge(HttpServerResponse response) {
+    response.setStatusCode(413).putHeader("Connection", "close").end();
+    close("payload larger than maxPayload", false);
   }
 
   boolean acceptsPolling() {
