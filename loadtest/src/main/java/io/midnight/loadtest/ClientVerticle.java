@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class ClientVerticle extends VerticleBase {
 
   /** What the run needs from a finished client. */
-  record Result(int user, long room, BitSet received, long duplicates, long outOfOrder, boolean everJoined,
+  record Result(long room, BitSet received, long duplicates, long outOfOrder, boolean everJoined,
                 int reconnects) {
   }
 
@@ -283,7 +283,7 @@ final class ClientVerticle extends VerticleBase {
   }
 
   Result result() {
-    return new Result(user, room.roomId, (BitSet) received.clone(), duplicates, outOfOrder, everJoined, reconnects);
+    return new Result(room.roomId, (BitSet) received.clone(), duplicates, outOfOrder, everJoined, reconnects);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.midnight.loadtest;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** The report as a few lines for a terminal, ending with the verification verdict. */
@@ -40,7 +41,7 @@ public final class ConsoleSummary {
         m.getInteger("countdownSeconds"), m.getLong("sentByBurstEnd", 0L),
         m.containsKey("backlogClearedSeconds") ? m.getDouble("backlogClearedSeconds") + " s after it" : "never"));
     }
-    report.getJsonArray("warnings", new io.vertx.core.json.JsonArray())
+    report.getJsonArray("warnings", new JsonArray())
       .forEach(w -> out.append("  warning: ").append(w).append('\n'));
     out.append("  ").append(v.getString("verdict")).append('\n');
     return out.toString();

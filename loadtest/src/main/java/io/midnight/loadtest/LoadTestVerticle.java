@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Plans and runs one load test against a Midnight server: creates the users through the batch API, finds or
@@ -146,7 +148,7 @@ public final class LoadTestVerticle extends VerticleBase {
     return (System.nanoTime() - startedNanos) / 1e9;
   }
 
-  private <T> Future<T> timed(String name, java.util.function.Supplier<Future<T>> step) {
+  private <T> Future<T> timed(String name, Supplier<Future<T>> step) {
     phase = name;
     long start = System.nanoTime();
     return step.get().onComplete(ar -> phases.put(name, Math.round((System.nanoTime() - start) / 1e7) / 100.0));
@@ -329,7 +331,7 @@ public final class LoadTestVerticle extends VerticleBase {
     return expected;
   }
 
-  private Future<Void> waitUntil(java.util.function.BooleanSupplier done, long deadlineMillis) {
+  private Future<Void> waitUntil(BooleanSupplier done, long deadlineMillis) {
     if (done.getAsBoolean() || System.currentTimeMillis() > deadlineMillis) {
       return Future.succeededFuture();
     }

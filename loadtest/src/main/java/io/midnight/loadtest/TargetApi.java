@@ -46,8 +46,9 @@ final class TargetApi {
   }
 
   private Future<JsonObject> call(HttpMethod method, String path, String token, JsonObject body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost(target.getHost())
-      .setPort(target.getPort() > 0 ? target.getPort() : 80).setURI(path).setTimeout(120_000);
+    boolean ssl = "https".equals(target.getScheme());
+    RequestOptions options = new RequestOptions().setMethod(method).setHost(target.getHost()).setSsl(ssl)
+      .setPort(target.getPort() > 0 ? target.getPort() : ssl ? 443 : 80).setURI(path).setTimeout(120_000);
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
     }

@@ -38,7 +38,8 @@ final class ChatSession {
   /** A room as this socket sees it: the last seq sent, and what waits while missed messages are read. */
   private static final class Cursor {
     final long room;
-    final long baseSeq;
+    /** The seq delivery started after; -1 while the join is not answered yet. */
+    long baseSeq;
     final long floorId;
     long lastSeq;
     /** False until a message was sent when recovery starts from an offset, not from a known seq. */
@@ -169,16 +170,15 @@ final class ChatSession {
           return; // left again before the join was answered
         }
         long base = sinceSeq != null ? Math.min(sinceSeq, info.getLong("lastSeq")) : info.getLong("lastSeq");
-        Cursor started = new Cursor(roomId, base, 0);
-        started.held.addAll(cursor.held);
-        rooms.put(roomId, started);
+        cursor.baseSeq = base;
+        cursor.lastSeq = base;
         // after the ack has gone out: the replay follows it, then live traffic. Without sinceSeq there is nothing
         // to read: every message after lastSeq was published after this node subscribed, so it is held or coming.
         vertx.runOnContext(v -> {
           if (sinceSeq != null) {
-            catchUp(started);
+            catchUp(cursor);
           } else {
-            release(started);
+            release(cursor);
           }
         });
       });
@@ -273,7 +273,7 @@ final class ChatSession {
   /** Sends an event that takes the session's offset as last argument ({@code prefix} ends before it). */
   void sendEvent(String prefix) {
     if (!closed) {
-      socket.sendEncoded(offset > 0 ? prefix + ",\"" + offset + "\"]" : prefix + "]");
+      socket.sendEncoded(offset > 0 ? Delivery.withOffset(prefix, offset) : prefix + "]");
     }
   }
 

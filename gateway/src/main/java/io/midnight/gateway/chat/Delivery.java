@@ -22,11 +22,16 @@ record Delivery(long room, long id, long seq, String prefix, String frame) {
       .put("ts", m.getLong("ts"));
     String prefix = "2[\"message\"," + Json.encode(wire);
     long id = m.getLong("id");
-    return new Delivery(m.getLong("room"), id, m.getLong("seq"), prefix, "4" + prefix + ",\"" + id + "\"]");
+    return new Delivery(m.getLong("room"), id, m.getLong("seq"), prefix, "4" + withOffset(prefix, id));
   }
 
   /** The packet with the connection-state-recovery offset as the last argument. */
   String withOffset(long offset) {
+    return withOffset(prefix, offset);
+  }
+
+  /** Closes an event packet whose arguments end before the offset: {@code prefix,"<offset>"]}. */
+  static String withOffset(String prefix, long offset) {
     return prefix + ",\"" + offset + "\"]";
   }
 }

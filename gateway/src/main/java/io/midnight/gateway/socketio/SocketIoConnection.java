@@ -100,9 +100,7 @@ final class SocketIoConnection {
         }
       }
       case SocketIoPacket.ACK, SocketIoPacket.BINARY_ACK -> {
-        if (socket != null) {
-          socket.onAck(packet);
-        }
+        // the server never asks clients for acks; an unexpected one is ignored, as the official server does
       }
       default -> protocolError("a client may not send packets of type " + packet.type());
     }

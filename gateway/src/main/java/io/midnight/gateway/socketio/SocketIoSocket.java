@@ -147,10 +147,6 @@ public final class SocketIoSocket {
     eventHandler.handle(packet.eventName(), packet.args(), ack);
   }
 
-  void onAck(SocketIoPacket packet) {
-    // the server never asks clients for acks; an unexpected one is ignored, as the official server does
-  }
-
   /** Leaves the namespace from the server side; {@code closeTransport} also ends the whole connection. */
   public void disconnect(boolean closeTransport) {
     if (disconnected) {
