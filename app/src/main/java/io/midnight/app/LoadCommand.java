@@ -2,6 +2,7 @@ package io.midnight.app;
 
 import io.midnight.loadtest.Countdown;
 import io.midnight.loadtest.Preset;
+import io.midnight.loadtest.api.PresetStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
@@ -10,7 +11,9 @@ import picocli.CommandLine.Option;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** {@code midnight load}: one load test without the menu, against a given server or an embedded one. */
 @Command(name = "load", mixinStandardHelpOptions = true,
@@ -23,7 +26,8 @@ import java.util.concurrent.Callable;
     "Writes report.html and report.json under --report DIR (default reports/<timestamp>-<preset>/)."})
 final class LoadCommand implements Callable<Integer> {
 
-  @Option(names = "--preset", defaultValue = "quick", description = "preset name (default ${DEFAULT-VALUE})")
+  @Option(names = "--preset", defaultValue = "quick",
+    description = "preset name (default ${DEFAULT-VALUE}); with --data also the presets saved there over the API")
   String preset;
 
   @Option(names = "--target", paramLabel = "URL", description = "a running Midnight, e.g. http://127.0.0.1:4000")
@@ -66,11 +70,15 @@ final class LoadCommand implements Callable<Integer> {
     FailRules rules;
     Countdown shape;
     try {
-      chosen = Preset.named(preset).orElseThrow(() -> new IllegalArgumentException("no preset named '" + preset
-        + "'; presets: quick, medium, strong, extreme, mega, ultra, connections, midnight")).with(users, rooms, duration, rate);
+      // With --data, the presets saved there through the config API count too.
+      List<Preset> known = data != null ? new PresetStore(data).all() : PresetStore.builtIns();
+      chosen = known.stream().filter(p -> p.name().equalsIgnoreCase(preset)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no preset named '" + preset + "'; presets: "
+          + known.stream().map(Preset::name).collect(Collectors.joining(", "))))
+        .with(users, rooms, duration, rate);
       rules = FailRules.parse(failOn);
       shape = new Countdown(countdownSeconds, windowSeconds, multiplier);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("midnight: " + e.getMessage());
       return 2;
     }

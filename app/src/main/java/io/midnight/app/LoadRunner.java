@@ -4,17 +4,14 @@ import io.midnight.loadtest.ConsoleSummary;
 import io.midnight.loadtest.Countdown;
 import io.midnight.loadtest.LoadTestVerticle;
 import io.midnight.loadtest.Preset;
-import io.midnight.loadtest.report.HtmlReport;
+import io.midnight.loadtest.report.ReportFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 
 /** Runs one load test and files its report: what both {@code midnight load} and the menu do. */
 final class LoadRunner {
@@ -46,13 +43,10 @@ final class LoadRunner {
       }
       vertx.undeploy(id).await();
     }
-    Path dir = reportDir != null ? reportDir : Path.of("reports",
-      LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + preset.name());
-    Files.createDirectories(dir);
-    Files.writeString(dir.resolve("report.json"), report.encodePrettily());
-    Files.writeString(dir.resolve("report.html"), HtmlReport.render(report));
+    Path page = ReportFiles.write(reportDir != null ? reportDir : ReportFiles.newDir(Path.of("reports"), preset.name()),
+      report);
     out.print(ConsoleSummary.of(report));
-    out.println("  report: " + dir.resolve("report.html") + " (and report.json)");
+    out.println("  report: " + page + " (and report.json)");
     return report;
   }
 

@@ -3,6 +3,7 @@ package io.midnight.app;
 import io.midnight.common.auth.SigningKey;
 import io.midnight.common.config.MidnightConfig;
 import io.midnight.gateway.GatewayVerticle;
+import io.midnight.loadtest.api.LoadTestApiVerticle;
 import io.midnight.messages.MessageServiceVerticle;
 import io.midnight.storage.StorageVerticle;
 import io.midnight.users.UserServiceVerticle;
@@ -15,8 +16,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,6 @@ public final class MidnightNode {
     return MidnightConfig.load(vertx, defaults(), configFile, flags);
   }
 
-  /** Deploys every verticle; completes with the gateway's port. */
   /** What {@link #deployAll} started, in deployment order. */
   public record Deployed(int port, List<String> ids) {
 
@@ -78,6 +78,18 @@ public final class MidnightNode {
     return url;
   }
 
+  /** The config API's runs target this node's gateway by default, over loopback when it listens everywhere. */
+  private static JsonObject loadTestConfig(JsonObject config, int port) {
+    String host = config.getJsonObject("http").getString("host", "127.0.0.1");
+    String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    JsonObject loadtest = config.getJsonObject("loadtest", new JsonObject()).copy();
+    if (!loadtest.containsKey("target")) {
+      loadtest.put("target", "http://" + (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + port);
+    }
+    return config.copy().put("loadtest", loadtest);
+  }
+
+  /** Deploys every verticle, the load tool's config API last; completes with the gateway's port. */
   public static Future<Deployed> deployAll(Vertx vertx, JsonObject config) {
     return vertx.executeBlocking(() -> {
         String key = SigningKey.resolve(config.getJsonObject("auth").getString("jwtKey"),
@@ -94,6 +106,8 @@ public final class MidnightNode {
           .compose(id -> vertx.deployVerticle(new UserServiceVerticle(), options)).onSuccess(ids::add)
           .compose(id -> vertx.deployVerticle(new MessageServiceVerticle(), options)).onSuccess(ids::add)
           .compose(id -> vertx.deployVerticle(gateway, options)).onSuccess(ids::add)
+          .compose(id -> vertx.deployVerticle(new LoadTestApiVerticle(), new DeploymentOptions()
+            .setConfig(loadTestConfig(resolved, gateway.actualPort())))).onSuccess(ids::add)
           .map(id -> new Deployed(gateway.actualPort(), List.copyOf(ids)));
       });
   }

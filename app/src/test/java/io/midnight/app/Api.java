@@ -41,6 +41,15 @@ final class Api {
     return post(path, token, body.encode());
   }
 
+  Reply put(String path, String token, JsonObject body) {
+    return send(builder(path, token).PUT(HttpRequest.BodyPublishers.ofString(body.encode()))
+      .header("Content-Type", "application/json"));
+  }
+
+  Reply delete(String path, String token) {
+    return send(builder(path, token).DELETE());
+  }
+
   private HttpRequest.Builder builder(String path, String token) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120));
     if (token != null) {

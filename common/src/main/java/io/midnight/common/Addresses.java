@@ -64,6 +64,19 @@ public final class Addresses {
   /** {@code {}} -> storage statistics (users, rooms, messages, shards, commits). */
   public static final String STORAGE_STATS = "storage.stats";
 
+  /** {@code {}} -> {@code {presets: [preset]}}: the built-in presets with the saved edits, then the added ones. */
+  public static final String LOADTEST_PRESETS_LIST = "loadtest.presets.list";
+  /** {@code {name, preset: {kind?, users?, rooms?, durationSeconds?, ratePerUser?}}} -> the saved preset. */
+  public static final String LOADTEST_PRESETS_PUT = "loadtest.presets.put";
+  /** {@code {preset, users?, rooms?, durationSeconds?, ratePerUser?, countdown?, target?}} -> run, started. */
+  public static final String LOADTEST_RUNS_START = "loadtest.runs.start";
+  /** {@code {}} -> {@code {runs: [run]}}, newest first. */
+  public static final String LOADTEST_RUNS_LIST = "loadtest.runs.list";
+  /** {@code {id}} -> run: state, live progress, and the report once it is over. */
+  public static final String LOADTEST_RUNS_GET = "loadtest.runs.get";
+  /** {@code {id}} -> run: stops sending, drains, verifies what was sent. */
+  public static final String LOADTEST_RUNS_STOP = "loadtest.runs.stop";
+
   /** Deliveries of one room: {@code {id, room, seq, from, fromId, text, ts}}, published in seq order. */
   public static String room(long roomId) {
     return "room." + roomId;

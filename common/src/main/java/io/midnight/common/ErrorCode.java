@@ -32,7 +32,12 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
   RATE_LIMITED(429, "rate_limited"),
   INTERNAL(500, "internal"),
-  UNAVAILABLE(503, "unavailable");
+  UNAVAILABLE(503, "unavailable"),
+  // Added after the first release: appended so that earlier codes keep their failure codes.
+  INVALID_PRESET(400, "invalid_preset"),
+  PRESET_NOT_FOUND(404, "preset_not_found"),
+  RUN_NOT_FOUND(404, "run_not_found"),
+  RUN_IN_PROGRESS(409, "run_in_progress");
 
   private static final int FAILURE_CODE_BASE = 10_000;
 

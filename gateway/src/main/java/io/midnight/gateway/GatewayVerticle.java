@@ -12,6 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.DecodeException;
@@ -114,6 +116,15 @@ public final class GatewayVerticle extends VerticleBase {
       .put("beforeId", ctx.request().getParam("before"))
       .put("limit", ctx.request().getParam("limit")), DEFAULT, 200));
     router.get("/api/stats").handler(this::stats);
+    router.get("/api/loadtest/presets").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_PRESETS_LIST, new JsonObject(), 200));
+    router.put("/api/loadtest/presets/:name").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_PRESETS_PUT,
+      new JsonObject().put("name", ctx.pathParam("name")).put("preset", body(ctx)), 200));
+    router.get("/api/loadtest/runs").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_LIST, new JsonObject(), 200));
+    router.post("/api/loadtest/runs").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_START, body(ctx), 202));
+    router.get("/api/loadtest/runs/:id").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_GET,
+      new JsonObject().put("id", ctx.pathParam("id")), 200));
+    router.delete("/api/loadtest/runs/:id").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_STOP,
+      new JsonObject().put("id", ctx.pathParam("id")), 202));
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> error(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().method()
       + " " + ctx.request().path()));
@@ -186,6 +197,19 @@ public final class GatewayVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>request(address, request, delivery)
       .onSuccess(reply -> json(ctx, status, reply.body()))
       .onFailure(e -> fail(ctx, e));
+  }
+
+  /** The load tool's config API lives in its own verticle, which a node may not deploy (a cluster's chat nodes). */
+  private void loadTest(RoutingContext ctx, String address, JsonObject request, int status) {
+    vertx.eventBus().<JsonObject>request(address, request, DEFAULT)
+      .onSuccess(reply -> json(ctx, status, reply.body()))
+      .onFailure(e -> {
+        if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+          error(ctx, ErrorCode.NOT_FOUND, "the load-test API is not deployed on this node");
+        } else {
+          fail(ctx, e);
+        }
+      });
   }
 
   /** The request body as a JSON object; anything else is a 400 {@code invalid_json}. */

@@ -14,13 +14,23 @@ import java.util.Set;
  * open files against the process limit, one source address's ephemeral ports, and this process's CPU.
  * Thread-safe.
  */
-final class ClientLimits {
+public final class ClientLimits {
 
   /** Linux's default ephemeral range (32768-60999) per source address. */
   static final int EPHEMERAL_PORTS = 28_232;
 
   private final Set<String> warnings = new LinkedHashSet<>();
   private double peakCpu;
+
+  ClientLimits() {
+  }
+
+  /** Files this process may still open before its limit, or -1 when the platform does not tell. */
+  public static long filesLeft() {
+    long open = openFiles();
+    long max = maxOpenFiles();
+    return open < 0 || max < 0 ? -1 : max - open;
+  }
 
   synchronized void check(int users) {
     if (users > EPHEMERAL_PORTS) {

@@ -152,11 +152,14 @@ final class ClientVerticle extends VerticleBase {
   }
 
   private void scheduleNext(long k, long at, SendSchedule schedule) {
-    if (at >= schedule.end() || stopping) {
+    if (at >= schedule.end() || stopping || run.stopRequested()) {
       return;
     }
     long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(at - System.nanoTime()));
     vertx.setTimer(delayMs, t -> {
+      if (run.stopRequested()) {
+        return;
+      }
       send(new Pending(k, at, 0));
       scheduleNext(k + 1, schedule.next(at), schedule);
     });

@@ -25,6 +25,7 @@ final class LoadRun {
   private final WebSocketClient webSockets;
   private final RunStats stats = new RunStats();
   private final LongAdder settled = new LongAdder();
+  private volatile boolean stopRequested;
 
   LoadRun(String runId, URI target, WebSocketClient webSockets) {
     this.runId = runId;
@@ -58,6 +59,15 @@ final class LoadRun {
 
   RunStats stats() {
     return stats;
+  }
+
+  /** From now on clients send nothing new (retries of what was sent go on). */
+  void requestStop() {
+    stopRequested = true;
+  }
+
+  boolean stopRequested() {
+    return stopRequested;
   }
 
   /** A send got its ack or was given up: what the drain waits for. */

@@ -49,10 +49,11 @@ public final class LoadTestVerticle extends VerticleBase {
   private final List<ClientVerticle> clients = new ArrayList<>();
   private final List<String> deployments = new ArrayList<>();
   private final List<RoomLedger> rooms = new ArrayList<>();
+  private volatile boolean stopWanted;
   private HttpClient http;
   private WebSocketClient webSockets;
   private TargetApi api;
-  private LoadRun run;
+  private volatile LoadRun run;
   private String anyToken;
   private volatile long startedNanos;
   private volatile String phase = "starting";
@@ -100,6 +101,27 @@ public final class LoadTestVerticle extends VerticleBase {
     return out;
   }
 
+  public String runId() {
+    return runId;
+  }
+
+  public Preset preset() {
+    return preset;
+  }
+
+  /**
+   * Ends the run early (thread-safe): no more connect waves, no new sends; what was sent is still drained and
+   * verified, so the report stays true for the shorter run.
+   */
+  public void requestStop() {
+    stopWanted = true;
+    LoadRun current = run;
+    if (current != null && !current.stopRequested()) {
+      current.requestStop();
+      progress.accept("  stop requested: no more sends; draining and verifying what was sent");
+    }
+  }
+
   /** Messages sent so far (for live views and tests); thread-safe. */
   public long sentSoFar() {
     return run == null ? 0 : run.stats().sent.sum();
@@ -117,6 +139,9 @@ public final class LoadTestVerticle extends VerticleBase {
       .setMaxConnections(Math.max(50, preset.users() * 2)).setConnectTimeout(10_000));
     api = new TargetApi(http, target);
     run = new LoadRun(runId, target, webSockets);
+    if (stopWanted) {
+      run.requestStop();
+    }
     startedNanos = System.nanoTime();
     long ticker = vertx.setPeriodic(1_000, t -> {
       run.stats().tick(seconds());
@@ -220,6 +245,9 @@ public final class LoadTestVerticle extends VerticleBase {
       int start = from;
       int end = Math.min(tokens.size(), from + CONNECT_WAVE);
       waves = waves.compose(v -> {
+        if (run.stopRequested()) {
+          return Future.succeededFuture();
+        }
         List<Future<Void>> joined = new ArrayList<>();
         for (int i = start; i < end; i++) {
           RoomLedger room = rooms.get(i % rooms.size());
@@ -261,8 +289,7 @@ public final class LoadTestVerticle extends VerticleBase {
     if (isMidnight) {
       countDown(burstStart, burstEnd);
     }
-    return Future.future(p -> vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()) + 1,
-      t -> p.complete()));
+    return waitUntil(() -> System.nanoTime() >= end || run.stopRequested(), Long.MAX_VALUE);
   }
 
   /** Shows the countdown, marks 00:00, and measures how long the burst's backlog takes to be acked. */
@@ -298,7 +325,7 @@ public final class LoadTestVerticle extends VerticleBase {
     long end = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(preset.durationSeconds());
     return waitUntil(() -> {
       minHeld = Math.min(minHeld, run.stats().connected.get());
-      return false;
+      return run.stopRequested();
     }, end);
   }
 
@@ -331,6 +358,7 @@ public final class LoadTestVerticle extends VerticleBase {
     return expected;
   }
 
+  /** Polls {@code done} every 100 ms until it holds or the deadline passes. */
   private Future<Void> waitUntil(BooleanSupplier done, long deadlineMillis) {
     if (done.getAsBoolean() || System.currentTimeMillis() > deadlineMillis) {
       return Future.succeededFuture();

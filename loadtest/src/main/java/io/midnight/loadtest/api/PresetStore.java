@@ -1,0 +1,108 @@
+package io.midnight.loadtest.api;
+
+import io.midnight.loadtest.Preset;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The presets of one data directory: the built-in ones, with the edits and additions saved through the config API
+ * in {@code loadtest-presets.json}. A save is written to a temporary file, forced to disk and renamed over the old
+ * file, so a crash leaves the old presets or the new ones, never half a file. Blocking; not thread-safe (one owner).
+ */
+public final class PresetStore {
+
+  public static final String FILE = "loadtest-presets.json";
+
+  private final Path file;
+  private final Map<String, Preset> saved = new LinkedHashMap<>();
+
+  /** Reads the saved presets of {@code dataDir}; a damaged file stops here with its name rather than being lost. */
+  public PresetStore(Path dataDir) {
+    this.file = dataDir.resolve(FILE);
+    if (Files.exists(file)) {
+      try {
+        JsonArray presets = new JsonObject(Files.readString(file)).getJsonArray("presets", new JsonArray());
+        for (Object entry : presets) {
+          JsonObject json = (JsonObject) entry;
+          String name = json.getString("name");
+          saved.put(name, Preset.fromJson(name, builtIn(name).orElse(Preset.named("quick").orElseThrow()), json));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
+        throw new IllegalStateException(file + " is damaged (" + e.getMessage() + "): fix or remove it", e);
+      }
+    }
+  }
+
+  /** Built-in presets in menu order (edited ones as saved), then the added ones in the order they were added. */
+  public List<Preset> all() {
+    Map<String, Preset> all = new LinkedHashMap<>();
+    builtIns().forEach(p -> all.put(p.name(), p));
+    all.putAll(saved);
+    return new ArrayList<>(all.values());
+  }
+
+  /** The menu's presets as shipped. */
+  public static List<Preset> builtIns() {
+    List<Preset> all = new ArrayList<>(Preset.CATALOG);
+    all.add(Preset.CONNECTIONS);
+    all.add(Preset.MIDNIGHT);
+    return all;
+  }
+
+  public Optional<Preset> named(String name) {
+    return Optional.ofNullable(saved.get(name)).or(() -> builtIn(name));
+  }
+
+  /** Whether {@code name} is one of the built-in presets (as opposed to one added through the API). */
+  public static boolean isBuiltIn(String name) {
+    return builtIn(name).isPresent();
+  }
+
+  private static Optional<Preset> builtIn(String name) {
+    return Preset.named(name).filter(p -> p.name().equals(name));
+  }
+
+  /** Saves {@code preset} durably, replacing one of the same name. */
+  public void save(Preset preset) {
+    Map<String, Preset> next = new LinkedHashMap<>(saved);
+    next.put(preset.name(), preset);
+    JsonArray presets = new JsonArray();
+    next.values().forEach(p -> presets.add(p.toJson()));
+    byte[] bytes = new JsonObject().put("presets", presets).encodePrettily().getBytes(StandardCharsets.UTF_8);
+    Path temp = file.resolveSibling(FILE + ".tmp");
+    try {
+      Files.createDirectories(file.getParent());
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+        out.write(ByteBuffer.wrap(bytes));
+        out.force(true);
+      }
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+        dir.force(true); // the rename itself survives a crash
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save presets to " + file, e);
+    }
+    saved.clear();
+    saved.putAll(next);
+  }
+}
