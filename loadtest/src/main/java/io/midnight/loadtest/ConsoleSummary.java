@@ -32,7 +32,8 @@ public final class ConsoleSummary {
       out.append(String.format("  connections: %,d attempted, %,d joined, %,d held throughout, %,d connects/s%n",
         c.getLong("attempted"), c.getLong("joined"), c.getLong("minHeld"), c.getLong("connectPerSecond")));
     } else {
-      out.append(String.format("  stored %,d, acked %,d%n", v.getLong("stored"), v.getLong("acked")));
+      out.append(v.getLong("stored") == null ? String.format("  acked %,d (store not checked: not a Midnight server)%n",
+        v.getLong("acked")) : String.format("  stored %,d, acked %,d%n", v.getLong("stored"), v.getLong("acked")));
     }
     JsonObject m = report.getJsonObject("midnight");
     if (m != null) {

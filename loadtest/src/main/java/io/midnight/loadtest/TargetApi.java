@@ -8,38 +8,93 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The few HTTP calls of Midnight's API a run needs: create users, list and create rooms, a room's last seq. */
-final class TargetApi {
+/**
+ * A Midnight server, through the few calls of its HTTP API a run needs: users in batches of 1,000, the server's
+ * rooms (its New Year rooms first, more created when the run wants more), and a room's last seq.
+ */
+final class TargetApi implements Target {
+
+  private static final int USER_BATCH = 1_000;
 
   private final HttpClient http;
   private final URI target;
+  private final String runId;
+  private String anyToken;
 
-  TargetApi(HttpClient http, URI target) {
+  TargetApi(HttpClient http, URI target, String runId) {
     this.http = http;
     this.target = target;
+    this.runId = runId;
   }
 
-  /** Up to 1,000 users in one request; answers {@code [{id, username, token}]}. */
-  Future<JsonArray> createUsers(List<String> usernames) {
-    JsonArray users = new JsonArray();
-    usernames.forEach(u -> users.add(new JsonObject().put("username", u)));
-    return call(HttpMethod.POST, "/api/users/batch", null, new JsonObject().put("users", users))
-      .map(body -> body.getJsonArray("users"));
+  @Override
+  public String describe() {
+    return "a Midnight server: users through its batch API, the store checked against the acks";
   }
 
-  Future<JsonArray> rooms(String token) {
-    return call(HttpMethod.GET, "/api/rooms", token, null).map(body -> body.getJsonArray("rooms"));
+  @Override
+  public Future<List<String>> users(List<String> names) {
+    List<String> tokens = new ArrayList<>(names.size());
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < names.size(); from += USER_BATCH) {
+      List<String> batch = names.subList(from, Math.min(names.size(), from + USER_BATCH));
+      chain = chain.compose(v -> {
+        JsonArray users = new JsonArray();
+        batch.forEach(u -> users.add(new JsonObject().put("username", u)));
+        return call(HttpMethod.POST, "/api/users/batch", null, new JsonObject().put("users", users))
+          .map(body -> {
+            body.getJsonArray("users").forEach(u -> tokens.add(((JsonObject) u).getString("token")));
+            return null;
+          });
+      });
+    }
+    return chain.map(v -> {
+      anyToken = tokens.get(0);
+      return tokens;
+    });
   }
 
-  Future<JsonObject> createRoom(String token, String name) {
-    return call(HttpMethod.POST, "/api/rooms", token, new JsonObject().put("name", name));
+  /** The first {@code count} rooms of the server, creating more when it has fewer; needs {@link #users} first. */
+  @Override
+  public Future<List<RoomLedger>> rooms(int count) {
+    return call(HttpMethod.GET, "/api/rooms", anyToken, null).compose(body -> {
+      List<JsonObject> chosen = new ArrayList<>();
+      body.getJsonArray("rooms").stream().map(JsonObject.class::cast).limit(count).forEach(chosen::add);
+      Future<Void> created = Future.succeededFuture();
+      for (int n = chosen.size(); n < count; n++) {
+        String name = "🎆 Load " + runId + " #" + (n + 1);
+        created = created.compose(v -> call(HttpMethod.POST, "/api/rooms", anyToken, new JsonObject().put("name", name))
+          .map(room -> {
+            chosen.add(room);
+            return null;
+          }));
+      }
+      return created.map(v -> chosen);
+    }).compose(chosen -> {
+      List<RoomLedger> rooms = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (JsonObject room : chosen) {
+        long id = room.getLong("id");
+        chain = chain.compose(v -> lastSeq(id).map(last -> {
+          rooms.add(new RoomLedger(id, room.getString("name"), last));
+          return null;
+        }));
+      }
+      return chain.map(v -> rooms);
+    });
+  }
+
+  @Override
+  public Future<Long> lastSeq(RoomLedger room) {
+    return lastSeq(room.roomId);
   }
 
   /** The highest seq stored in the room, 0 when it holds none. */
-  Future<Long> lastSeq(String token, long roomId) {
-    return call(HttpMethod.GET, "/api/rooms/" + roomId + "/messages?limit=1", token, null).map(body -> {
+  private Future<Long> lastSeq(long roomId) {
+    return call(HttpMethod.GET, "/api/rooms/" + roomId + "/messages?limit=1", anyToken, null).map(body -> {
       JsonArray messages = body.getJsonArray("messages");
       return messages.isEmpty() ? 0L : messages.getJsonObject(0).getLong("seq");
     });

@@ -103,7 +103,9 @@ public final class HtmlReport {
     double stored = num(v, "stored");
     double acked = num(v, "acked");
     boolean storedOk;
-    if (Double.isFinite(stored) && Double.isFinite(acked)) {
+    if (Boolean.FALSE.equals(v.getValue("storeChecked"))) {
+      storedOk = true; // a server without Midnight's API: deliveries are all there is to check
+    } else if (Double.isFinite(stored) && Double.isFinite(acked)) {
       storedOk = stored == acked && !Boolean.FALSE.equals(v.getValue("storedMatchesAcked"));
     } else {
       storedOk = Boolean.TRUE.equals(v.getValue("storedMatchesAcked"));
@@ -132,8 +134,12 @@ public final class HtmlReport {
       count(sb, num(v, "duplicated"), "duplicated");
       sb.append(" · ");
       count(sb, num(v, "outOfOrder"), "out of order");
-      sb.append(" · <span").append(match ? "" : " class=\"badv\"").append(">stored ").append(Fmt.num(stored))
-        .append(match ? " = " : " ≠ ").append("acked ").append(Fmt.num(acked)).append("</span>");
+      if (Boolean.FALSE.equals(v.getValue("storeChecked"))) {
+        sb.append(" · store not checked (not a Midnight server) · acked ").append(Fmt.num(acked));
+      } else {
+        sb.append(" · <span").append(match ? "" : " class=\"badv\"").append(">stored ").append(Fmt.num(stored))
+          .append(match ? " = " : " ≠ ").append("acked ").append(Fmt.num(acked)).append("</span>");
+      }
       double sent = num(v, "sent");
       if (Double.isFinite(sent)) {
         sb.append(" · sent ").append(Fmt.num(sent));

@@ -1,0 +1,30 @@
+// Prints two load-test reports side by side as a Markdown table: node table.js MIDNIGHT_DIR NODE_DIR
+'use strict';
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const [midnight, node] = process.argv.slice(2).map((dir) => ({
+  report: JSON.parse(readFileSync(join(dir, 'report.json'))),
+  server: JSON.parse(readFileSync(join(dir, 'server.json'))),
+}));
+const n = (x) => (x === null || x === undefined ? 'n/a' : Number(x).toLocaleString('en-US', { maximumFractionDigits: 2 }));
+const send = (r) => (r.phases.find((p) => p.name === 'send') || { seconds: r.durationSeconds }).seconds;
+const rows = [
+  ['sent', (s) => n(s.report.totals.sent)],
+  ['acked', (s) => n(s.report.totals.acked)],
+  ['delivered / expected', (s) => `${n(s.report.totals.delivered)} / ${n(s.report.totals.expectedDeliveries)}`],
+  ['deliveries/s (send phase)', (s) => n(s.report.totals.delivered / send(s.report))],
+  ['ack p50 / p99 ms', (s) => `${n(s.report.latency.ackMs.p50)} / ${n(s.report.latency.ackMs.p99)}`],
+  ['end-to-end p50 / p99 ms', (s) => `${n(s.report.latency.endToEndMs.p50)} / ${n(s.report.latency.endToEndMs.p99)}`],
+  ['connect p50 / p99 ms', (s) => `${n(s.report.latency.connectMs.p50)} / ${n(s.report.latency.connectMs.p99)}`],
+  ['errors', (s) => JSON.stringify(s.report.totals.errors)],
+  ['server CPU seconds', (s) => n(s.server.cpuSeconds)],
+  ['server peak RSS MB', (s) => n(s.server.peakRssKb / 1024)],
+  ['durable acks', (s) => (s.report.verification.storeChecked === false ? 'no (in memory)' : 'yes (fsync before ack)')],
+  ['verdict', (s) => s.report.verification.verdict],
+];
+const c = midnight.report.config;
+console.log(`${midnight.report.preset}: ${n(c.users)} users, ${c.rooms} rooms, ${c.durationSeconds} s at ${c.ratePerUser} msgs/s per user\n`);
+console.log('| | Midnight | Node socket.io 4.8 |');
+console.log('|---|---|---|');
+for (const [label, cell] of rows) console.log(`| ${label} | ${cell(midnight)} | ${cell(node)} |`);
