@@ -21,7 +21,9 @@ final class Api {
     }
   }
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** HTTP/1.1: the JDK's default h2c upgrade header makes Node's http server treat each request as an upgrade. */
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   Api(int port) {
