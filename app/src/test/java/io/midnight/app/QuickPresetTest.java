@@ -7,8 +7,15 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,13 +58,24 @@ class QuickPresetTest {
   }
 
   @Test
-  void connectionTestHoldsEveryConnection() {
+  void connectionTestHoldsEveryConnectionFromSeveralSourceAddresses() throws Exception {
     try (InProcessMidnight midnight = new InProcessMidnight(dir, new JsonObject())) {
-      Preset connections = Preset.named("connections").orElseThrow().with(50, 5, 2, null);
+      Preset connections = Preset.named("connections").orElseThrow().with(50, 5, 3, null);
       LoadTestVerticle test = new LoadTestVerticle(connections, URI.create("http://127.0.0.1:" + midnight.port),
-        line -> { });
+        line -> { }).usersPerSourceAddress(20);
       midnight.vertx.deployVerticle(test).await();
+      while (!test.progress().getString("phase").equals("hold")) {
+        Thread.sleep(20);
+      }
+      Map<String, Long> bySource = establishedTo(midnight.port);
       JsonObject report = test.report().await();
+
+      assertThat(report.getJsonObject("config").getJsonArray("sourceAddresses"))
+        .containsExactly("127.0.0.1", "127.0.0.2", "127.0.0.3");
+      assertThat(bySource).as("the kernel's view of the held sockets, by source address")
+        .containsEntry("127.0.0.2", 17L).containsEntry("127.0.0.3", 16L);
+      assertThat(bySource.get("127.0.0.1")).as("17 users, plus the tool's HTTP API connections")
+        .isGreaterThanOrEqualTo(17L);
 
       assertThat(report.getString("kind")).isEqualTo("connections");
       assertThat(report.getJsonObject("totals").getLong("sent")).isZero();
@@ -66,7 +84,7 @@ class QuickPresetTest {
       assertThat(held.getLong("minHeld")).isEqualTo(50);
       assertThat(report.getJsonObject("latency").getJsonObject("connectMs").getLong("count")).isEqualTo(50);
       assertThat(report.getJsonObject("verification").getString("verdict"))
-        .isEqualTo("verified: held 50 of 50 connections for 2 s");
+        .isEqualTo("verified: held 50 of 50 connections for 3 s");
     }
   }
 
@@ -90,5 +108,27 @@ class QuickPresetTest {
         .mapToLong(p -> ((JsonObject) p).getLong("sent")).max().orElse(0);
       assertThat(peak).as("the busiest second is the burst, about 10x the base 20/s").isGreaterThan(100);
     }
+  }
+
+  /**
+   * Established client sockets to {@code port}, counted by source address, as the kernel lists them in
+   * {@code /proc/net/tcp} and {@code tcp6} (where Java's sockets show IPv4 addresses mapped into IPv6).
+   */
+  private static Map<String, Long> establishedTo(int port) throws IOException {
+    String remote = String.format(":%04X", port);
+    List<String> lines = new ArrayList<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      Files.readAllLines(Path.of(table)).stream().skip(1).forEach(lines::add);
+    }
+    return lines.stream().map(String::trim).map(line -> line.split("\\s+"))
+      .filter(f -> f[2].endsWith(remote) && f[3].equals("01"))
+      .collect(Collectors.groupingBy(f -> ipv4(f[1].substring(f[1].indexOf(':') - 8, f[1].indexOf(':'))),
+        TreeMap::new, Collectors.counting()));
+  }
+
+  /** The kernel writes an IPv4 address (the last 32 bits of an IPv6 one) as little-endian hex. */
+  private static String ipv4(String hex) {
+    long v = Long.parseLong(hex, 16);
+    return (v & 0xff) + "." + (v >> 8 & 0xff) + "." + (v >> 16 & 0xff) + "." + (v >> 24 & 0xff);
   }
 }

@@ -32,10 +32,11 @@ public final class ClientLimits {
     return open < 0 || max < 0 ? -1 : max - open;
   }
 
-  synchronized void check(int users) {
-    if (users > EPHEMERAL_PORTS) {
-      warnings.add(String.format("%,d users need more than the %,d ephemeral ports of one source address", users,
-        EPHEMERAL_PORTS));
+  /** {@code usersPerAddress}: the sockets one source address holds. */
+  synchronized void check(int usersPerAddress) {
+    if (usersPerAddress > EPHEMERAL_PORTS) {
+      warnings.add(String.format("%,d users on one source address need more than its %,d ephemeral ports",
+        usersPerAddress, EPHEMERAL_PORTS));
     }
     long open = openFiles();
     long max = maxOpenFiles();

@@ -75,7 +75,7 @@ final class ClientVerticle extends VerticleBase {
 
   private void connect(int attempt) {
     connectStartedNanos = System.nanoTime();
-    ws = run.webSockets().webSocket();
+    ws = run.webSockets(user).webSocket();
     ws.textMessageHandler(this::onFrame);
     ws.closeHandler(v -> onClosed());
     ws.connect(new WebSocketConnectOptions().setHost(run.host()).setPort(run.port()).setSsl(run.ssl())

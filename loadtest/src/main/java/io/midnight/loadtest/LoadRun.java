@@ -3,11 +3,13 @@ package io.midnight.loadtest;
 import io.vertx.core.http.WebSocketClient;
 
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the clients of one run share: where the target is, the run id that makes every {@code clientMsgId} unique,
- * the WebSocket client (its per-endpoint connection limit raised to the number of users), and the stats.
+ * the WebSocket clients (one per source address, each with its per-endpoint connection limit raised to its
+ * users), and the stats.
  * Thread-safe.
  */
 final class LoadRun {
@@ -22,15 +24,18 @@ final class LoadRun {
 
   private final String runId;
   private final URI target;
-  private final WebSocketClient webSockets;
+  private final List<WebSocketClient> webSockets;
+  private final int usersPerClient;
   private final RunStats stats = new RunStats();
   private final LongAdder settled = new LongAdder();
   private volatile boolean stopRequested;
 
-  LoadRun(String runId, URI target, WebSocketClient webSockets) {
+  /** {@code webSockets}: one client per source address, each serving {@code usersPerClient} users in turn. */
+  LoadRun(String runId, URI target, List<WebSocketClient> webSockets, int usersPerClient) {
     this.runId = runId;
     this.target = target;
-    this.webSockets = webSockets;
+    this.webSockets = List.copyOf(webSockets);
+    this.usersPerClient = usersPerClient;
   }
 
   String runId() {
@@ -53,8 +58,13 @@ final class LoadRun {
     return "/socket.io/";
   }
 
-  WebSocketClient webSockets() {
-    return webSockets;
+  int usersPerClient() {
+    return usersPerClient;
+  }
+
+  /** The client (so the source address) of user number {@code user}. */
+  WebSocketClient webSockets(int user) {
+    return webSockets.get(Math.min(webSockets.size() - 1, user / usersPerClient));
   }
 
   RunStats stats() {

@@ -35,6 +35,8 @@ import java.util.function.Supplier;
 public final class LoadTestVerticle extends VerticleBase {
 
   private static final int CONNECT_WAVE = 500;
+  /** Well under one source address's ~28,000 ephemeral ports, leaving room for other traffic and TIME_WAIT. */
+  static final int USERS_PER_SOURCE_ADDRESS = 20_000;
   private static final long PROGRESS_MILLIS = 2_000;
 
   private final Preset preset;
@@ -50,7 +52,9 @@ public final class LoadTestVerticle extends VerticleBase {
   private final List<RoomLedger> rooms = new ArrayList<>();
   private volatile boolean stopWanted;
   private HttpClient http;
-  private WebSocketClient webSockets;
+  private final List<WebSocketClient> webSockets = new ArrayList<>();
+  private final List<String> sourceAddresses = new ArrayList<>();
+  private int usersPerSource = USERS_PER_SOURCE_ADDRESS;
   private Target api;
   private volatile LoadRun run;
   private volatile long startedNanos;
@@ -79,6 +83,18 @@ public final class LoadTestVerticle extends VerticleBase {
   /** Whether a plain progress line goes to the progress sink every 2 s (off when a live view draws instead). */
   public LoadTestVerticle plainProgress(boolean on) {
     this.plainProgress = on;
+    return this;
+  }
+
+  /**
+   * Users per source address against a loopback target: user n connects from 127.0.0.(1 + n / perAddress), so
+   * a run can hold more sockets than one address has ephemeral ports. Other targets use one address.
+   */
+  public LoadTestVerticle usersPerSourceAddress(int perAddress) {
+    if (perAddress < 1) {
+      throw new IllegalArgumentException("users per source address must be at least 1; got " + perAddress);
+    }
+    this.usersPerSource = perAddress;
     return this;
   }
 
@@ -133,16 +149,26 @@ public final class LoadTestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(8));
-    webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
-      .setMaxConnections(Math.max(50, preset.users() * 2)).setConnectTimeout(10_000));
-    run = new LoadRun(runId, target, webSockets);
+    int sources = loopback(target.getHost()) ? Math.min(254, (preset.users() + usersPerSource - 1) / usersPerSource) : 1;
+    int perSource = (preset.users() + sources - 1) / sources;
+    for (int i = 0; i < sources; i++) {
+      WebSocketClientOptions options = new WebSocketClientOptions()
+        .setMaxConnections(Math.max(50, perSource * 2)).setConnectTimeout(10_000);
+      if (sources > 1) {
+        String address = "127.0.0." + (1 + i);
+        options.setLocalAddress(address);
+        sourceAddresses.add(address);
+      }
+      webSockets.add(vertx.createWebSocketClient(options));
+    }
+    run = new LoadRun(runId, target, webSockets, perSource);
     if (stopWanted) {
       run.requestStop();
     }
     startedNanos = System.nanoTime();
     long ticker = vertx.setPeriodic(1_000, t -> {
       run.stats().tick(seconds());
-      limits.check(preset.users());
+      limits.check(run.usersPerClient());
     });
     long printer = vertx.setPeriodic(PROGRESS_MILLIS, t -> {
       if (plainProgress) {
@@ -169,6 +195,10 @@ public final class LoadTestVerticle extends VerticleBase {
       })
       .onComplete(report);
     return Future.succeededFuture();
+  }
+
+  private static boolean loopback(String host) {
+    return host.startsWith("127.") || host.equals("localhost");
   }
 
   private double seconds() {
@@ -331,7 +361,12 @@ public final class LoadTestVerticle extends VerticleBase {
     deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
     deployments.clear();
     return Future.join(undeployed).<Void>mapEmpty().recover(e -> Future.succeededFuture())
-      .eventually(() -> Future.join(webSockets.close(), http.close()));
+      .eventually(() -> {
+        List<Future<Void>> closed = new ArrayList<>();
+        webSockets.forEach(ws -> closed.add(ws.close()));
+        closed.add(http.close());
+        return Future.join(closed);
+      });
   }
 
   // ---- verification and report ----
@@ -418,7 +453,8 @@ public final class LoadTestVerticle extends VerticleBase {
         .put("multiplier", countdown.multiplier()) : null)
       .put("warnings", new JsonArray(new ArrayList<>(limits.warnings())))
       .put("config", new JsonObject().put("users", preset.users()).put("rooms", preset.rooms())
-        .put("durationSeconds", preset.durationSeconds()).put("ratePerUser", preset.ratePerUser()))
+        .put("durationSeconds", preset.durationSeconds()).put("ratePerUser", preset.ratePerUser())
+        .put("sourceAddresses", new JsonArray(new ArrayList<>(sourceAddresses))))
       .put("phases", phaseList)
       .put("totals", new JsonObject()
         .put("users", preset.users())
