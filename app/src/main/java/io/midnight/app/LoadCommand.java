@@ -15,14 +15,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-/** {@code midnight load}: one load test without the menu, against a given server or an embedded one. */
+/** {@code midnight load}: one load test without the menu, against a given server or one it starts. */
 @Command(name = "load", mixinStandardHelpOptions = true,
   description = {"Run a load test and verify that no acknowledged message was lost, duplicated or reordered.",
     "Presets: quick (30 users, 10 rooms, 30 s), medium (100, 15, 60 s), strong (500, 20, 120 s),",
     "extreme (1,000, 25, 180 s), mega (5,000, 30, 300 s), ultra (10,000, 35, 600 s); 0.5 msgs/s per user;",
     "connections (1,000 users, 30 s): connect, hold, disconnect, no messages;",
     "midnight (1,000 users, 10 rooms, 40 s at 0.2 msgs/s): a countdown, then at 00:00 a burst (see --countdown).",
-    "Without --target an embedded Midnight runs in this JVM on a temporary data directory (or --data).",
+    "Without --target a Midnight server runs in a child process on a temporary data directory (or --data),",
+    "so that the server's sockets and the clients' count against different open-file limits.",
     "Writes report.html and report.json under --report DIR (default reports/<timestamp>-<preset>/)."})
 final class LoadCommand implements Callable<Integer> {
 
@@ -54,7 +55,7 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--burst-multiplier", paramLabel = "X", description = "midnight: burst rate / base rate (default ${DEFAULT-VALUE})")
   double multiplier = Countdown.DEFAULT.multiplier();
 
-  @Option(names = "--data", paramLabel = "DIR", description = "data directory of the embedded server")
+  @Option(names = "--data", paramLabel = "DIR", description = "data directory of the server it starts (default: a temporary one)")
   Path data;
 
   @Option(names = "--report", paramLabel = "DIR", description = "where report.html and report.json go")
@@ -84,11 +85,13 @@ final class LoadCommand implements Callable<Integer> {
     }
     Vertx vertx = MidnightNode.vertx();
     Path tempData = null;
+    ServerProcess server = null;
     try {
       URI url = target;
       if (url == null) {
         tempData = data == null ? Files.createTempDirectory("midnight-load-") : null;
-        url = MidnightNode.embedded(vertx, data != null ? data : tempData, System.out);
+        server = ServerProcess.start(data != null ? data : tempData, System.out);
+        url = server.url;
       }
       JsonObject result = LoadRunner.run(vertx, chosen, shape, url, report, System.out);
       String broken = rules.broken(result);
@@ -102,6 +105,9 @@ final class LoadCommand implements Callable<Integer> {
       return 1;
     } finally {
       vertx.close().await();
+      if (server != null) {
+        server.close();
+      }
       if (tempData != null) {
         StorageBench.deleteTree(tempData);
       }

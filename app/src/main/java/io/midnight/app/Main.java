@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /** The {@code midnight} command. */
 @Command(name = "midnight", mixinStandardHelpOptions = true, version = "midnight 0.1.0",
@@ -16,6 +17,10 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(names = "--data", paramLabel = "DIR",
+    description = "the menu's server keeps its data here (default: a temporary directory, removed on exit)")
+  Path data;
 
   /** No command: the menu on a terminal; elsewhere (CI, a pipe) never block, say how to run without it. */
   @Override
@@ -29,7 +34,7 @@ public final class Main implements Runnable {
     }
     try {
       exitCode = new Menu(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out)
-        .run();
+        .run(data);
     } catch (Exception e) {
       System.err.println("midnight: " + e.getMessage());
       exitCode = 1;

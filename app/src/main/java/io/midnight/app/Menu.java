@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The seed's menu, on a terminal: an embedded Midnight starts once, then each choice runs a preset (or a custom
- * run) against it and shows the verified result, until 0.
+ * The seed's menu, on a terminal: a Midnight server starts once (a child process, {@link ServerProcess}), then
+ * each choice runs a preset (or a custom run) against it and shows the verified result, until 0.
  */
 final class Menu {
 
@@ -27,11 +27,12 @@ final class Menu {
     this.out = out;
   }
 
-  int run() throws IOException {
+  /** {@code dataDir}: where the server keeps its data; null for a temporary directory removed at the end. */
+  int run(Path dataDir) throws IOException, InterruptedException {
     Vertx vertx = MidnightNode.vertx();
-    Path data = Files.createTempDirectory("midnight-menu-");
-    try {
-      URI target = MidnightNode.embedded(vertx, data, out);
+    Path data = dataDir != null ? dataDir : Files.createTempDirectory("midnight-menu-");
+    try (ServerProcess server = ServerProcess.start(data, out)) {
+      URI target = server.url;
       while (true) {
         printMenu();
         String choice = ask("Choose 0-9");
@@ -46,7 +47,9 @@ final class Menu {
       }
     } finally {
       vertx.close().await();
-      StorageBench.deleteTree(data);
+      if (dataDir == null) {
+        StorageBench.deleteTree(data);
+      }
     }
   }
 

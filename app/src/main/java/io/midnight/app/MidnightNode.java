@@ -16,9 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,16 +64,6 @@ public final class MidnightNode {
       }
       return chain;
     }
-  }
-
-  /** Every verticle on 127.0.0.1 and a free port, for a load test in this JVM; answers its URL. */
-  static URI embedded(Vertx vertx, Path dataDir, PrintStream out) {
-    JsonObject flags = new JsonObject().put("dataDir", dataDir.toString())
-      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0));
-    int port = deployAll(vertx, config(vertx, null, flags).await()).await().port();
-    URI url = URI.create("http://127.0.0.1:" + port);
-    out.println("embedded Midnight on " + url + " (data in " + dataDir + ")");
-    return url;
   }
 
   /** The config API's runs target this node's gateway by default, over loopback when it listens everywhere. */

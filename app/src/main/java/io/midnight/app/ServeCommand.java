@@ -7,6 +7,10 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +35,14 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE", description = "a JSON or YAML configuration file")
   String config;
+
+  /** For a server started by the load tool: the port goes to this file once the server is up. */
+  @Option(names = "--port-file", paramLabel = "FILE", hidden = true)
+  Path portFile;
+
+  /** For a server started by the load tool: standard input closing (its parent gone, even by SIGKILL) stops it. */
+  @Option(names = "--exit-with-parent", hidden = true)
+  boolean exitWithParent;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -63,7 +75,34 @@ final class ServeCommand implements Callable<Integer> {
         .orTimeout(30, TimeUnit.SECONDS).exceptionally(x -> null).join();
       stopped.countDown();
     }, "midnight-shutdown"));
+    if (exitWithParent) {
+      Thread watcher = new Thread(ServeCommand::exitAtEndOfInput, "midnight-parent-watch");
+      watcher.setDaemon(true);
+      watcher.start();
+    }
+    if (portFile != null) {
+      try {
+        Path temp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
+        Files.writeString(temp, Integer.toString(deployed.port()));
+        Files.move(temp, portFile, StandardCopyOption.ATOMIC_MOVE); // the reader never sees half a number
+      } catch (IOException e) {
+        System.err.println("midnight: cannot write the port to " + portFile + ": " + e.getMessage());
+        System.exit(1);
+      }
+    }
     stopped.await();
     return 0;
+  }
+
+  private static void exitAtEndOfInput() {
+    try {
+      while (System.in.read() >= 0) {
+        // the parent writes nothing: only the end matters
+      }
+    } catch (IOException e) {
+      // a broken pipe means the parent is gone too
+    }
+    LOG.info("the process that started this server is gone: stopping");
+    System.exit(0);
   }
 }
