@@ -76,6 +76,15 @@ public final class ClientLimits {
     return -1;
   }
 
+  /** CPU seconds this process has used so far (all threads), or -1 when the platform does not tell. */
+  static double cpuSeconds() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      long nanos = os.getProcessCpuTime();
+      return nanos < 0 ? -1 : nanos / 1e9;
+    }
+    return -1;
+  }
+
   private static double processCpu() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuLoad();

@@ -42,6 +42,12 @@ public final class ConsoleSummary {
         m.getInteger("countdownSeconds"), m.getLong("sentByBurstEnd", 0L),
         m.containsKey("backlogClearedSeconds") ? m.getDouble("backlogClearedSeconds") + " s after it" : "never"));
     }
+    JsonObject client = report.getJsonObject("client");
+    if (client != null && client.containsKey("cpuSeconds")) {
+      out.append(String.format("  load generator: %,d sockets, %.1f CPU s; %,d sends and %,d deliveries per CPU s%n",
+        client.getInteger("socketsHeld"), client.getDouble("cpuSeconds"), client.getLong("sentPerCpuSecond"),
+        client.getLong("deliveriesPerCpuSecond")));
+    }
     report.getJsonArray("warnings", new JsonArray())
       .forEach(w -> out.append("  warning: ").append(w).append('\n'));
     out.append("  ").append(v.getString("verdict")).append('\n');

@@ -58,6 +58,7 @@ public final class LoadTestVerticle extends VerticleBase {
   private Target api;
   private volatile LoadRun run;
   private volatile long startedNanos;
+  private double startCpuSeconds;
   private volatile String phase = "starting";
   private volatile boolean plainProgress = true;
   private final ClientLimits limits = new ClientLimits();
@@ -166,6 +167,7 @@ public final class LoadTestVerticle extends VerticleBase {
       run.requestStop();
     }
     startedNanos = System.nanoTime();
+    startCpuSeconds = ClientLimits.cpuSeconds();
     long ticker = vertx.setPeriodic(1_000, t -> {
       run.stats().tick(seconds());
       limits.check(run.usersPerClient());
@@ -430,6 +432,22 @@ public final class LoadTestVerticle extends VerticleBase {
     return Future.succeededFuture(report);
   }
 
+  /**
+   * What the load generator itself cost: CPU seconds of this process over the run (the server's too when it runs
+   * in this JVM), the sockets it held, and the work done per CPU second.
+   */
+  private JsonObject client(RunStats s) {
+    double cpu = ClientLimits.cpuSeconds() - startCpuSeconds;
+    JsonObject out = new JsonObject().put("processors", Runtime.getRuntime().availableProcessors())
+      .put("socketsHeld", s.joined.get()).put("sourceAddresses", Math.max(1, sourceAddresses.size()));
+    if (startCpuSeconds >= 0 && cpu > 0) {
+      out.put("cpuSeconds", Math.round(cpu * 10) / 10.0)
+        .put("sentPerCpuSecond", Math.round(s.sent.sum() / cpu))
+        .put("deliveriesPerCpuSecond", Math.round(s.delivered.sum() / cpu));
+    }
+    return out;
+  }
+
   /** {@code stored} is null when the target cannot tell (not a Midnight server): then only deliveries count. */
   private JsonObject buildReport(List<ClientVerticle.Result> results, long lost, long duplicated, long outOfOrder,
                                  long acked, Long stored, JsonArray perRoom) {
@@ -452,6 +470,7 @@ public final class LoadTestVerticle extends VerticleBase {
         .put("countdownSeconds", countdown.countdownSeconds()).put("windowSeconds", countdown.windowSeconds())
         .put("multiplier", countdown.multiplier()) : null)
       .put("warnings", new JsonArray(new ArrayList<>(limits.warnings())))
+      .put("client", client(s))
       .put("config", new JsonObject().put("users", preset.users()).put("rooms", preset.rooms())
         .put("durationSeconds", preset.durationSeconds()).put("ratePerUser", preset.ratePerUser())
         .put("sourceAddresses", new JsonArray(new ArrayList<>(sourceAddresses))))
