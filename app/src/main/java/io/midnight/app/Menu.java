@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +60,9 @@ final class Menu {
     List<Preset> presets = Preset.CATALOG;
     for (int i = 0; i < presets.size(); i++) {
       Preset p = presets.get(i);
-      out.printf("  %d  %-8s %,6d users, %2d rooms, %3d s%n", i + 1, capitalized(p.name()), p.users(), p.rooms(),
-        p.durationSeconds());
+      out.printf("  %d  %-8s %,6d users, %2d rooms, %3d s, %s msgs/s per user%n", i + 1, capitalized(p.name()),
+        p.users(), p.rooms(), p.durationSeconds(), BigDecimal.valueOf(p.ratePerUser()).stripTrailingZeros()
+          .toPlainString());
     }
     out.println("  7  Custom   choose users, rooms, duration and rate");
     out.println("  8  Connect  connection test only: connect, hold, disconnect");

@@ -12,6 +12,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -177,8 +178,9 @@ public final class LoadTestVerticle extends VerticleBase {
         progress.accept(progressLine());
       }
     });
-    progress.accept(String.format("run %s: %s, %,d users in %d rooms for %d s at %.2f msgs/s per user against %s", runId,
-      preset.name(), preset.users(), preset.rooms(), preset.durationSeconds(), preset.ratePerUser(), target));
+    progress.accept(String.format("run %s: %s, %,d users in %d rooms for %d s at %s msgs/s per user against %s", runId,
+      preset.name(), preset.users(), preset.rooms(), preset.durationSeconds(),
+      BigDecimal.valueOf(preset.ratePerUser()).stripTrailingZeros().toPlainString(), target));
     Target.detect(http, target, runId)
       .compose(found -> {
         api = found;
@@ -350,12 +352,22 @@ public final class LoadTestVerticle extends VerticleBase {
     return expected;
   }
 
-  /** Polls {@code done} every 100 ms until it holds or the deadline passes. */
+  /**
+   * Polls {@code done} every 100 ms until it holds or the deadline passes. One periodic timer and one promise: a
+   * chain of a future per poll would complete thousands deep at the end of a long phase and overflow the stack.
+   */
   private Future<Void> waitUntil(BooleanSupplier done, long deadlineMillis) {
     if (done.getAsBoolean() || System.currentTimeMillis() > deadlineMillis) {
       return Future.succeededFuture();
     }
-    return Future.future(p -> vertx.setTimer(100, t -> waitUntil(done, deadlineMillis).onComplete(p)));
+    Promise<Void> finished = Promise.promise();
+    vertx.setPeriodic(100, timer -> {
+      if (done.getAsBoolean() || System.currentTimeMillis() > deadlineMillis) {
+        vertx.cancelTimer(timer);
+        finished.tryComplete();
+      }
+    });
+    return finished.future();
   }
 
   private Future<Void> stopClients() {
