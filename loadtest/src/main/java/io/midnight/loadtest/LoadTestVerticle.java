@@ -444,6 +444,15 @@ public final class LoadTestVerticle extends VerticleBase {
     return Future.succeededFuture(report);
   }
 
+  private JsonObject runConfig() {
+    JsonObject config = new JsonObject().put("users", preset.users()).put("rooms", preset.rooms())
+      .put("durationSeconds", preset.durationSeconds()).put("ratePerUser", preset.ratePerUser());
+    if (!sourceAddresses.isEmpty()) {
+      config.put("sourceAddresses", new JsonArray(new ArrayList<>(sourceAddresses)));
+    }
+    return config;
+  }
+
   /**
    * What the load generator itself cost: CPU seconds of this process over the run (the server's too when it runs
    * in this JVM), the sockets it held, and the work done per CPU second.
@@ -483,9 +492,7 @@ public final class LoadTestVerticle extends VerticleBase {
         .put("multiplier", countdown.multiplier()) : null)
       .put("warnings", new JsonArray(new ArrayList<>(limits.warnings())))
       .put("client", client(s))
-      .put("config", new JsonObject().put("users", preset.users()).put("rooms", preset.rooms())
-        .put("durationSeconds", preset.durationSeconds()).put("ratePerUser", preset.ratePerUser())
-        .put("sourceAddresses", new JsonArray(new ArrayList<>(sourceAddresses))))
+      .put("config", runConfig())
       .put("phases", phaseList)
       .put("totals", new JsonObject()
         .put("users", preset.users())

@@ -256,8 +256,16 @@ public final class HtmlReport {
       sb.append("<table class=\"kv\">\n");
       for (String k : config.fieldNames()) {
         Object v = config.getValue(k);
-        String text = v instanceof Number n ? Fmt.num(n.doubleValue(), 3) : String.valueOf(v);
+        String text = v instanceof Number n ? Fmt.num(n.doubleValue(), 3)
+          : v instanceof JsonArray a ? String.join(", ", a.stream().map(String::valueOf).toList()) : String.valueOf(v);
         kv(sb, k, esc(text), null);
+      }
+      JsonObject client = obj(r, "client");
+      if (client.containsKey("cpuSeconds")) {
+        kv(sb, "generator CPU s", esc(Fmt.num(num(client, "cpuSeconds"), 1) + " on " + Fmt.num(num(client, "processors"))
+          + " cores"), null);
+        kv(sb, "generator sends / CPU s", esc(Fmt.num(num(client, "sentPerCpuSecond"))), null);
+        kv(sb, "generator deliveries / CPU s", esc(Fmt.num(num(client, "deliveriesPerCpuSecond"))), null);
       }
       sb.append("</table>\n");
     }
