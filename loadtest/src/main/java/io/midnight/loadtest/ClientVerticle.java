@@ -48,6 +48,8 @@ final class ClientVerticle extends VerticleBase {
   private final Map<Long, Pending> outstanding = new HashMap<>();
   private long joinAckId = -1;
   private final BitSet received = new BitSet();
+  /** Per sender, the k of each send received: one send seen under two seqs is a duplicate too. */
+  private final Map<Integer, BitSet> seenBySender = new HashMap<>();
   private long maxSeen;
   private long duplicates;
   private long outOfOrder;
@@ -173,7 +175,7 @@ final class ClientVerticle extends VerticleBase {
       run.stats().retries.increment();
     }
     if (!open) {
-      vertx.setTimer(LoadRun.RETRY_MILLIS, t -> retry(p, "not_connected"));
+      vertx.setTimer(LoadRun.retryDelayMillis(p.attempt()), t -> retry(p, "not_connected"));
       return;
     }
     long ackId = nextAckId++;
@@ -183,10 +185,17 @@ final class ClientVerticle extends VerticleBase {
       .put("clientMsgId", run.runId() + "-" + user + "-" + p.k());
     ws.writeTextMessage("42" + ackId + new JsonArray().add("message").add(body).encode());
     vertx.setTimer(LoadRun.ACK_TIMEOUT_MILLIS, t -> {
-      if (byAckId.remove(ackId) != null) {
-        retry(p, "ack_timeout");
+      if (byAckId.containsKey(ackId)) {
+        retry(p, "ack_timeout"); // the late ack still counts if it comes: the entry stays until the message settles
       }
     });
+  }
+
+  /** The message got its answer or was given up: no attempt of it is awaited any more. */
+  private void settle(long k) {
+    outstanding.remove(k);
+    byAckId.values().removeIf(attempt -> attempt.k() == k);
+    run.settled();
   }
 
   /** The same message again (same clientMsgId): the server answers a retry with the first ack, storing nothing. */
@@ -195,9 +204,8 @@ final class ClientVerticle extends VerticleBase {
       return;
     }
     if (p.attempt() + 1 >= LoadRun.SEND_ATTEMPTS) {
-      outstanding.remove(p.k());
       run.stats().error(why);
-      run.settled();
+      settle(p.k());
       return;
     }
     send(new Pending(p.k(), p.scheduledNanos(), p.attempt() + 1));
@@ -217,28 +225,24 @@ final class ClientVerticle extends VerticleBase {
       return;
     }
     Pending p = byAckId.remove(packet.ackId());
-    if (p == null || answer == null) {
-      return;
+    if (p == null || answer == null || !outstanding.containsKey(p.k())) {
+      return; // an attempt of a message that settled already
     }
     JsonObject error = answer.getJsonObject("error");
     if (error != null) {
       String code = error.getString("code", "error");
       if ("rate_limited".equals(code) || "unavailable".equals(code)) {
-        vertx.setTimer(LoadRun.RETRY_MILLIS, t -> retry(p, code));
+        vertx.setTimer(LoadRun.retryDelayMillis(p.attempt()), t -> retry(p, code));
       } else {
-        outstanding.remove(p.k());
         run.stats().error(code);
-        run.settled();
+        settle(p.k());
       }
       return;
-    }
-    if (outstanding.remove(p.k()) == null) {
-      return; // an earlier attempt was acked already
     }
     run.stats().acked.increment();
     run.stats().ackLatency(System.nanoTime() - p.scheduledNanos());
     room.acked(answer.getLong("seq"));
-    run.settled();
+    settle(p.k());
   }
 
   private void onJoined(JsonObject answer) {
@@ -278,11 +282,17 @@ final class ClientVerticle extends VerticleBase {
       outOfOrder++;
     }
     maxSeen = Math.max(maxSeen, seq);
-    run.stats().delivered.increment();
-    long scheduled = Greetings.scheduledNanos(m.getString("text", ""));
-    if (scheduled > 0) {
-      run.stats().endToEndLatency(System.nanoTime() - scheduled);
+    Greetings.Tag tag = Greetings.tag(m.getString("text", ""));
+    if (tag != null) {
+      BitSet fromSender = seenBySender.computeIfAbsent(tag.user(), u -> new BitSet());
+      if (fromSender.get((int) tag.k())) {
+        duplicates++; // the same send stored twice under two seqs: a retry the server did not recognise
+        return;
+      }
+      fromSender.set((int) tag.k());
+      run.stats().endToEndLatency(System.nanoTime() - tag.scheduledNanos());
     }
+    run.stats().delivered.increment();
   }
 
   Result result() {

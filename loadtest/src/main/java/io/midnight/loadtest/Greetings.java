@@ -18,26 +18,35 @@ public final class Greetings {
     "🎁 May this year be filled with wonderful surprises! 🎁",
     "⭐ Wishing you health, wealth, and happiness! ⭐");
 
-  private static final String MARK = " ~t";
+  /** Ends every greeting of a run: {@code ~<user>.<k>.<scheduled nanos>}. */
+  private static final String MARK = " ~";
+
+  /** Who sent a greeting (user number, its k-th message) and when it was scheduled. */
+  record Tag(int user, long k, long scheduledNanos) {
+  }
 
   private Greetings() {
   }
 
-  /** The k-th greeting of a user, ending with the scheduled send time (System.nanoTime of this JVM). */
+  /** The k-th greeting of a user, tagged with the user, k and the scheduled send time (this JVM's nanoTime). */
   static String text(int user, long k, long scheduledNanos) {
-    return MESSAGES.get((int) ((user + k) % MESSAGES.size())) + MARK + scheduledNanos;
+    return MESSAGES.get((int) ((user + k) % MESSAGES.size())) + MARK + user + "." + k + "." + scheduledNanos;
   }
 
-  /** The scheduled send time carried by a greeting of this run, or -1 for any other text. */
-  static long scheduledNanos(String text) {
+  /** The tag of a greeting of this tool, or null for any other text. */
+  static Tag tag(String text) {
     int at = text.lastIndexOf(MARK);
     if (at < 0) {
-      return -1;
+      return null;
+    }
+    String[] parts = text.substring(at + MARK.length()).split("\\.");
+    if (parts.length != 3) {
+      return null;
     }
     try {
-      return Long.parseLong(text, at + MARK.length(), text.length(), 10);
+      return new Tag(Integer.parseInt(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
     } catch (NumberFormatException e) {
-      return -1;
+      return null;
     }
   }
 }

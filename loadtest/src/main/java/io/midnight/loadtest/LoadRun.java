@@ -17,10 +17,17 @@ final class LoadRun {
   static final int CONNECT_ATTEMPTS = 6;
   /** A user that was in: tries for about half a minute (a server restart) before giving up. */
   static final int RECONNECT_ATTEMPTS = 20;
-  /** One a second while the connection is down: a send survives a restart of ~15 s. */
+  /** With {@link #retryDelayMillis} a send survives about 80 s of a server that is down or refusing. */
   static final int SEND_ATTEMPTS = 15;
   static final long ACK_TIMEOUT_MILLIS = 10_000;
-  static final long RETRY_MILLIS = 1_000;
+
+  /**
+   * The wait before attempt {@code attempt + 1} after a refusal or while disconnected: 1, 1, 2, 2, 4, 4, 8, 8 ...
+   * seconds, so an overloaded server is not answered with a storm of retries.
+   */
+  static long retryDelayMillis(int attempt) {
+    return Math.min(8_000, 1_000L << Math.min(3, attempt / 2));
+  }
 
   private final String runId;
   private final URI target;
