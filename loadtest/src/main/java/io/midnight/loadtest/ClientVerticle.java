@@ -184,7 +184,7 @@ final class ClientVerticle extends VerticleBase {
       .put("text", Greetings.text(user, p.k(), p.scheduledNanos()))
       .put("clientMsgId", run.runId() + "-" + user + "-" + p.k());
     ws.writeTextMessage("42" + ackId + new JsonArray().add("message").add(body).encode());
-    vertx.setTimer(LoadRun.ACK_TIMEOUT_MILLIS, t -> {
+    vertx.setTimer(LoadRun.ackTimeoutMillis(p.attempt()), t -> {
       if (byAckId.containsKey(ackId)) {
         retry(p, "ack_timeout"); // the late ack still counts if it comes: the entry stays until the message settles
       }

@@ -29,6 +29,23 @@ final class LoadRun {
     return Math.min(8_000, 1_000L << Math.min(3, attempt / 2));
   }
 
+  /**
+   * How long attempt {@code attempt} waits for its ack before the message is sent again: 10, 20, 40, 40 ... s. A
+   * server that is slow, not gone, still answers on the open connection, and its late ack counts.
+   */
+  static long ackTimeoutMillis(int attempt) {
+    return ACK_TIMEOUT_MILLIS << Math.min(2, attempt);
+  }
+
+  /** The longest a send can take to settle: every attempt timing out. */
+  static long maxSettleMillis() {
+    long total = 0;
+    for (int attempt = 0; attempt < SEND_ATTEMPTS; attempt++) {
+      total += ackTimeoutMillis(attempt);
+    }
+    return total;
+  }
+
   private final String runId;
   private final URI target;
   private final List<WebSocketClient> webSockets;

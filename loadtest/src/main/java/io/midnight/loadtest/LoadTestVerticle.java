@@ -325,7 +325,7 @@ public final class LoadTestVerticle extends VerticleBase {
 
   /** Until every send is acked or given up, then until the deliveries stop coming (each wait bounded). */
   private Future<Void> drain() {
-    long ackDeadline = System.currentTimeMillis() + LoadRun.ACK_TIMEOUT_MILLIS * LoadRun.SEND_ATTEMPTS + 30_000;
+    long ackDeadline = System.currentTimeMillis() + LoadRun.maxSettleMillis() + 5_000;
     return waitUntil(() -> run.unsettled() <= 0, ackDeadline)
       .compose(v -> {
         long[] last = {-1, System.currentTimeMillis()};
