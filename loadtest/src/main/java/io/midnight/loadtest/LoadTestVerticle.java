@@ -37,7 +37,7 @@ public final class LoadTestVerticle extends VerticleBase {
 
   private static final int CONNECT_WAVE = 500;
   /** Well under one source address's ~28,000 ephemeral ports, leaving room for other traffic and TIME_WAIT. */
-  static final int USERS_PER_SOURCE_ADDRESS = 20_000;
+  private static final int USERS_PER_SOURCE_ADDRESS = 20_000;
   private static final long PROGRESS_MILLIS = 2_000;
 
   private final Preset preset;
