@@ -2,6 +2,7 @@ package io.midnight.app;
 
 import io.midnight.common.auth.SigningKey;
 import io.midnight.common.config.MidnightConfig;
+import io.midnight.common.metrics.Meters;
 import io.midnight.gateway.GatewayVerticle;
 import io.midnight.loadtest.api.LoadTestApiVerticle;
 import io.midnight.messages.MessageServiceVerticle;
@@ -12,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,9 +33,15 @@ public final class MidnightNode {
   private MidnightNode() {
   }
 
-  /** A Vert.x on Netty's native epoll where available (DESIGN section 8), else NIO. */
+  /** A Vert.x on Netty's native epoll where available (DESIGN section 8), else NIO; no metrics (tools, benches). */
   public static Vertx vertx() {
     return Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+  }
+
+  /** The Vert.x of a serving node: as {@link #vertx()}, with Micrometer metrics for {@code /metrics}. */
+  public static Vertx servingVertx() {
+    return Vertx.builder().with(Meters.enable(new VertxOptions().setPreferNativeTransport(true)))
+      .withMetrics(new MicrometerMetricsFactory(Meters.newRegistry())).build();
   }
 
   public static JsonObject defaults() {

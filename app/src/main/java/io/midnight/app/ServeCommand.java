@@ -56,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
     if (data != null) {
       flags.put("dataDir", data);
     }
-    Vertx vertx = MidnightNode.vertx();
+    Vertx vertx = MidnightNode.servingVertx();
     CountDownLatch stopped = new CountDownLatch(1);
     MidnightNode.Deployed deployed;
     try {

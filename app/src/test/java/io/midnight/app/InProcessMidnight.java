@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /** The whole of Midnight in the test JVM, on a real port and a real data directory. */
 final class InProcessMidnight implements AutoCloseable {
 
-  final Vertx vertx = MidnightNode.vertx();
+  final Vertx vertx = MidnightNode.servingVertx();
   final JsonObject config;
   final int port;
   final Api api;

@@ -3,12 +3,16 @@ package io.midnight.gateway;
 import io.midnight.common.Addresses;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.midnight.common.auth.SigningKey;
+import io.midnight.common.metrics.Meters;
 import io.midnight.gateway.chat.ChatNamespace;
 import io.midnight.gateway.engine.EngineOptions;
 import io.midnight.gateway.engine.EngineServer;
 import io.midnight.gateway.socketio.SocketIoServer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -22,8 +26,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 
 /**
  * The public face: the HTTP API of DESIGN section 4 over the bus. Verifies tokens itself; everything else is a
@@ -43,6 +49,8 @@ public final class GatewayVerticle extends VerticleBase {
   private EngineServer engine;
   private SocketIoServer socketIo;
   private ChatNamespace chat;
+  /** Null when this node runs without metrics. */
+  private Handler<RoutingContext> scrape;
 
   @Override
   public Future<?> start() {
@@ -55,6 +63,10 @@ public final class GatewayVerticle extends VerticleBase {
         chat = new ChatNamespace(vertx, tokens, socketio.getLong("recoveryTtlSeconds", 86_400L) * 1000,
           socketio.getInteger("maxRecoverable", 200_000));
         socketIo = new SocketIoServer(vertx, engineOptions.connectTimeout()).namespace("/", chat);
+        PrometheusMeterRegistry registry = Meters.prometheus();
+        scrape = registry == null ? null : PrometheusScrapingHandler.create(registry);
+        Gauge.builder("midnight.connections", socketIo, SocketIoServer::sockets)
+          .description("Socket.IO connections open on this gateway").register(Meters.registry());
         engine = new EngineServer(vertx, engineOptions, socketIo);
         Router router = router(options);
         server = vertx.createHttpServer(socketServerOptions(engineOptions)
@@ -96,6 +108,7 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
     router.get("/health").handler(this::health);
+    router.get("/metrics").handler(this::metrics);
     router.post("/api/users").handler(ctx -> forward(ctx, Addresses.USERS_CREATE, body(ctx), SLOW, 201));
     router.post("/api/users/batch").handler(ctx -> forward(ctx, Addresses.USERS_CREATE_BATCH, body(ctx), SLOW, 201));
     router.post("/api/sessions").handler(ctx -> forward(ctx, Addresses.USERS_LOGIN, body(ctx), SLOW, 200));
@@ -178,11 +191,31 @@ public final class GatewayVerticle extends VerticleBase {
       .onFailure(e -> fail(ctx, e));
   }
 
+  /**
+   * Liveness is this answer at all; readiness is 200 with {@code ready: true} only when storage answers over the
+   * bus and takes writes. A load balancer routes on the status; the body says which part is missing.
+   */
   private void health(RoutingContext ctx) {
-    vertx.eventBus().request(Addresses.STORAGE_STATS, new JsonObject(), new DeliveryOptions().setSendTimeout(2_000))
-      .onComplete(ar -> json(ctx, ar.succeeded() ? 200 : 503, new JsonObject()
-        .put("status", ar.succeeded() ? "up" : "degraded")
-        .put("storage", ar.succeeded() ? "up" : "down: " + ErrorCode.messageOf(ar.cause()))));
+    vertx.eventBus().<JsonObject>request(Addresses.STORAGE_STATS, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(2_000))
+      .onComplete(ar -> {
+        boolean writable = ar.succeeded() && ar.result().body().getBoolean("writable", false);
+        String storage = ar.failed() ? "down: " + ErrorCode.messageOf(ar.cause())
+          : writable ? "up" : "read-only: " + ar.result().body().getString("refusal");
+        json(ctx, writable ? 200 : 503, new JsonObject()
+          .put("status", writable ? "up" : "degraded").put("live", true).put("ready", writable)
+          .put("bus", ar.succeeded() ? "up" : "no answer from storage").put("storage", storage)
+          .put("connections", socketIo.sockets()));
+      });
+  }
+
+  /** Prometheus text of this node's registry: Vert.x's own metrics and Midnight's ({@code midnight_*}). */
+  private void metrics(RoutingContext ctx) {
+    if (scrape == null) {
+      error(ctx, ErrorCode.NOT_FOUND, "metrics are off on this node");
+    } else {
+      scrape.handle(ctx);
+    }
   }
 
   private String transport() {

@@ -1,5 +1,7 @@
 package io.midnight.messages;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.midnight.common.Addresses;
 import io.midnight.common.AppendRequest;
 import io.midnight.common.BusCodecs;
@@ -7,14 +9,17 @@ import io.midnight.common.BusEndpoint;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.Fields;
 import io.midnight.common.ServiceException;
+import io.midnight.common.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -24,6 +29,15 @@ import java.util.function.Function;
  * History and search pass through to storage.
  */
 public final class MessageServiceVerticle extends VerticleBase {
+
+  /** Meters of the whole service; registered once per node, shared by its instances. */
+  private final Counter accepted = Counter.builder("midnight.messages.received")
+    .description("messages accepted and stored (a retry of a stored one is not counted again)")
+    .register(Meters.registry());
+  private final Timer ackLatency = Timer.builder("midnight.ack.latency")
+    .description("from a send reaching the message service to its durable ack").publishPercentileHistogram()
+    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+    .register(Meters.registry());
 
   static final int MAX_CLIENT_MSG_ID = 64;
   static final int APPEND_BATCH = 1_000;
@@ -66,7 +80,8 @@ public final class MessageServiceVerticle extends VerticleBase {
       throw new ServiceException(ErrorCode.INVALID_REQUEST, "clientMsgId must be 1 to " + MAX_CLIENT_MSG_ID
         + " characters");
     }
-    long waitNanos = limiter.acquire(userId, System.nanoTime());
+    long received = System.nanoTime();
+    long waitNanos = limiter.acquire(userId, received);
     if (waitNanos > 0) {
       throw new ServiceException(ErrorCode.RATE_LIMITED, "rate limit of " + options.ratePerSecond() + " messages/s (burst "
         + options.burst() + ") exceeded; retry in " + Math.max(1, waitNanos / 1_000_000) + " ms");
@@ -74,7 +89,9 @@ public final class MessageServiceVerticle extends VerticleBase {
     return requireMember(roomId, userId)
       .compose(v -> appends.append(new AppendRequest.Item(roomId, userId, username, text, clientMsgId)))
       .map(ack -> {
+        ackLatency.record(System.nanoTime() - received, TimeUnit.NANOSECONDS);
         if (!ack.duplicate()) {
+          accepted.increment();
           vertx.eventBus().publish(Addresses.room(roomId), new JsonObject()
             .put("id", ack.id()).put("room", roomId).put("seq", ack.seq())
             .put("from", username).put("fromId", userId).put("text", text).put("ts", ack.ts()));

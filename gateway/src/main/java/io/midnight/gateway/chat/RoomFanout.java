@@ -1,6 +1,8 @@
 package io.midnight.gateway.chat;
 
+import io.micrometer.core.instrument.Counter;
 import io.midnight.common.Addresses;
+import io.midnight.common.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -49,6 +51,8 @@ final class RoomFanout {
   private final Set<LocalRoom> dirty = new LinkedHashSet<>();
   private final long presenceTimer;
   private long deliveries;
+  private final Counter delivered = Counter.builder("midnight.messages.delivered")
+    .description("messages handed to a socket (one per member connected here)").register(Meters.registry());
 
   RoomFanout(Vertx vertx) {
     this.vertx = vertx;
@@ -81,6 +85,7 @@ final class RoomFanout {
       session.deliver(delivery);
     }
     deliveries += targets.length;
+    delivered.increment(targets.length);
   }
 
   private void announcePresence() {

@@ -1,5 +1,7 @@
 package io.midnight.gateway.engine;
 
+import io.micrometer.core.instrument.Counter;
+import io.midnight.common.metrics.Meters;
 import io.midnight.common.socketio.EnginePacket;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -37,6 +39,8 @@ public final class EngineServer {
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
   private final LongAdder opened = new LongAdder();
   private final LongAdder slowConsumers = new LongAdder();
+  private final Counter slowConsumersMeter = Counter.builder("midnight.slow.consumers.disconnected")
+    .description("sessions closed because their outbound queue passed its bound").register(Meters.registry());
 
   public EngineServer(Vertx vertx, EngineOptions options, Handler<EngineSession> onSession) {
     this.vertx = vertx;
@@ -158,6 +162,7 @@ public final class EngineServer {
 
   void countSlowConsumer() {
     slowConsumers.increment();
+    slowConsumersMeter.increment();
   }
 
   /** {@code {sessions, opened, slowConsumerDisconnects}}. */

@@ -1,11 +1,15 @@
 package io.midnight.storage.sqlite;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.midnight.common.metrics.Meters;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +63,11 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final AtomicLong commitNanos = new AtomicLong();
   private volatile int lastBatchSize;
   private volatile int maxBatchSize;
+  private final DistributionSummary batchSizes = DistributionSummary.builder("midnight.commit.batch.size")
+    .description("requests committed in one transaction (group commit)").register(Meters.registry());
+  private final Timer commitTimes = Timer.builder("midnight.commit")
+    .description("time to apply and commit one group").publishPercentileHistogram()
+    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10)).register(Meters.registry());
 
   /**
    * @param replies runs a batch's completions; the verticle passes its context's {@code runOnContext}, so replies
@@ -145,7 +154,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
     commits.incrementAndGet();
     committedRequests.addAndGet(weight);
-    commitNanos.addAndGet(System.nanoTime() - start);
+    long took = System.nanoTime() - start;
+    commitNanos.addAndGet(took);
+    commitTimes.record(took, TimeUnit.NANOSECONDS);
+    batchSizes.record(weight);
     lastBatchSize = weight;
     if (weight > maxBatchSize) {
       maxBatchSize = weight;
@@ -227,6 +239,11 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   public int maxBatchSize() {
     return maxBatchSize;
+  }
+
+  /** Null while the writer takes writes; else why it refuses them. */
+  public String refusal() {
+    return running && thread.isAlive() ? null : broken != null ? broken : "storage is shutting down";
   }
 
   public int queued() {

@@ -1,5 +1,8 @@
 package io.midnight.storage.sqlite;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.midnight.common.metrics.Meters;
 import io.midnight.common.AppendReply;
 import io.midnight.common.AppendRequest;
 import io.midnight.storage.StorageOptions;
@@ -46,7 +49,24 @@ public final class SqliteStore implements AutoCloseable {
    * @param replies runs a commit's completions; pass the verticle context's {@code runOnContext}
    */
   public static SqliteStore open(Vertx vertx, StorageOptions options, Clock clock, Consumer<Runnable> replies) {
-    return new SqliteStore(vertx, WriterState.open(options, clock), options, replies);
+    SqliteStore store = new SqliteStore(vertx, WriterState.open(options, clock), options, replies);
+    store.registerGauges();
+    return store;
+  }
+
+  /** Store-wide figures for {@code /metrics}; read from the scrape's thread, like {@link #stats()}. */
+  private void registerGauges() {
+    MeterRegistry registry = Meters.registry();
+    Gauge.builder("midnight.shards", this, s -> s.state.manifest().size())
+      .description("message shard files, sealed and active").register(registry);
+    Gauge.builder("midnight.active.shard.fill", this, s -> (double) s.state.activeCount() / s.state.maxMessagesPerShard())
+      .description("how full the active shard is, 0 to 1").register(registry);
+    Gauge.builder("midnight.users", this, s -> s.state.userCount()).register(registry);
+    Gauge.builder("midnight.rooms", this, s -> s.state.roomCount()).register(registry);
+    Gauge.builder("midnight.messages.stored", this, s -> s.state.manifest().sealedMessages() + s.state.activeCount())
+      .register(registry);
+    Gauge.builder("midnight.commit.queued", this, s -> s.writer.queued())
+      .description("write requests waiting for the writer").register(registry);
   }
 
   // ---- writes ----
@@ -165,6 +185,8 @@ public final class SqliteStore implements AutoCloseable {
     long active = state.activeCount();
     long commits = writer.commits();
     return new JsonObject()
+      .put("writable", writer.refusal() == null)
+      .put("refusal", writer.refusal())
       .put("users", state.userCount())
       .put("rooms", state.roomCount())
       .put("messages", manifest.sealedMessages() + active)
