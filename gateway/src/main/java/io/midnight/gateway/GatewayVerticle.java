@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.midnight.common.auth.SigningKey;
 import io.midnight.common.metrics.Meters;
 import io.midnight.gateway.chat.ChatNamespace;
+import io.midnight.gateway.dashboard.DashboardFeed;
 import io.midnight.gateway.engine.EngineOptions;
 import io.midnight.gateway.engine.EngineServer;
 import io.midnight.gateway.socketio.SocketIoServer;
@@ -26,6 +27,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   private EngineServer engine;
   private SocketIoServer socketIo;
   private ChatNamespace chat;
+  private DashboardFeed dashboard;
   /** Null when this node runs without metrics. */
   private Handler<RoutingContext> scrape;
 
@@ -68,6 +71,7 @@ public final class GatewayVerticle extends VerticleBase {
         Gauge.builder("midnight.connections", socketIo, SocketIoServer::sockets)
           .description("Socket.IO connections open on this gateway").register(Meters.registry());
         engine = new EngineServer(vertx, engineOptions, socketIo);
+        dashboard = new DashboardFeed(vertx, socketIo::sockets);
         Router router = router(options);
         server = vertx.createHttpServer(socketServerOptions(engineOptions)
             .setHost(options.host()).setPort(options.port()))
@@ -109,6 +113,10 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
+    router.get("/api/dashboard/stream").handler(ctx -> dashboard.stream(ctx));
+    router.get("/").handler(ctx -> page(ctx, "web/index.html"));
+    router.get("/dashboard").handler(ctx -> page(ctx, "web/dashboard.html"));
+    router.route("/static/*").handler(StaticHandler.create("web").setCachingEnabled(true).setMaxAgeSeconds(3600));
     router.post("/api/users").handler(ctx -> forward(ctx, Addresses.USERS_CREATE, body(ctx), SLOW, 201));
     router.post("/api/users/batch").handler(ctx -> forward(ctx, Addresses.USERS_CREATE_BATCH, body(ctx), SLOW, 201));
     router.post("/api/sessions").handler(ctx -> forward(ctx, Addresses.USERS_LOGIN, body(ctx), SLOW, 200));
@@ -207,6 +215,12 @@ public final class GatewayVerticle extends VerticleBase {
           .put("bus", ar.succeeded() ? "up" : "no answer from storage").put("storage", storage)
           .put("connections", socketIo.sockets()));
       });
+  }
+
+  /** A page of the web client, from the jar; no cache so that a new version shows at once. */
+  private static void page(RoutingContext ctx, String resource) {
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache")
+      .sendFile(resource).onFailure(ctx::fail);
   }
 
   /** Prometheus text of this node's registry: Vert.x's own metrics and Midnight's ({@code midnight_*}). */
@@ -319,6 +333,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (engine != null) {
       engine.closeAll("server shutting down");
       chat.close();
+      dashboard.close();
     }
     return server == null ? Future.succeededFuture() : server.close();
   }
