@@ -36,7 +36,8 @@
     const width = 600;
     const height = 160;
     const max = Math.max(1, ...series.flatMap((s) => points.map((p) => p[s.key] || 0)));
-    const x = (i) => (points.length < 2 ? 0 : (i / (WINDOW - 1)) * width);
+    const span = Math.max(60, points.length) - 1; // the first minute spreads over the width, then five
+    const x = (i) => (i / span) * width;
     const y = (v) => height - 4 - ((v || 0) / max) * (height - 20);
     svg.innerHTML = `<text x="4" y="12" class="axis">${num(max, 1)}</text>`
       + `<line x1="0" x2="${width}" y1="${height - 4}" y2="${height - 4}" class="base"/>`
