@@ -62,6 +62,24 @@ test('two people in one room: one sends, the other sees it, the sender sees it c
     await alice.page.locator('#messages li.mine', { hasText: text }).locator('.state', { hasText: '✓' })
       .waitFor({ timeout: 10000 });
     assert.equal(await bob.page.locator('#messages li', { hasText: text }).count(), 1, 'shown once');
+
+    // Bob's connection drops; Alice goes on; Bob's page reconnects and shows each message once
+    await bob.page.evaluate(() => window.midnight.socket.io.engine.close());
+    await bob.page.locator('#conn', { hasText: 'reconnecting' }).waitFor({ timeout: 5000 });
+    const during = [1, 2, 3].map((i) => `🎇 while Bob was away #${i} ${Date.now()}`);
+    for (const t of during) {
+      await alice.page.locator('#text').fill(t);
+      await alice.page.keyboard.press('Enter');
+      await alice.page.locator('#messages li.mine', { hasText: t }).locator('.state', { hasText: '✓' }).waitFor();
+    }
+    await bob.page.locator('#conn', { hasText: 'live' }).waitFor({ timeout: 15000 });
+    for (const t of during) {
+      await bob.page.locator('#messages li', { hasText: t }).waitFor({ timeout: 10000 });
+    }
+    await bob.page.waitForTimeout(500);
+    for (const t of [text, ...during]) {
+      assert.equal(await bob.page.locator('#messages li', { hasText: t }).count(), 1, `once after the reconnect: ${t}`);
+    }
     await bob.page.locator('#online', { hasText: 'online' }).waitFor({ timeout: 10000 });
     await alice.page.screenshot({ path: join(SHOTS, 'chat.png') });
   } finally {
@@ -93,6 +111,28 @@ test('scrolling up loads older history', async () => {
     assert.match(await list.first().textContent(), /wish #1 ✨/);
   } finally {
     await dave.context.close();
+  }
+});
+
+test('on a phone-width screen, by keyboard alone', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const page = await context.newPage();
+  try {
+    await page.goto(BASE + '/');
+    await page.getByLabel('Username').fill('gus_' + Date.now().toString(36));
+    await page.keyboard.press('Enter');
+    await page.locator('#rooms li').first().waitFor();
+    await page.locator('#rooms li').first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#text:not([disabled])').waitFor();
+    await page.keyboard.type('🥳 from a phone');
+    await page.keyboard.press('Enter');
+    await page.locator('#messages li.mine', { hasText: 'from a phone' }).locator('.state', { hasText: '✓' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'phone.png') });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px too wide)`);
+  } finally {
+    await context.close();
   }
 });
 
@@ -135,6 +175,17 @@ test('the dashboard moves while messages flow', async () => {
     assert.notEqual(await page.locator('#users').textContent(), '–');
     await page.waitForTimeout(1500);
     assert.ok(await page.locator('#c-rate polyline').count() >= 2, 'the rate chart draws in and out');
+
+    // a load test started over the config API shows its progress
+    const run = await http('POST', '/api/loadtest/runs', frank.token, { preset: 'quick', users: 10, rooms: 2,
+      durationSeconds: 4, ratePerUser: 1 });
+    await page.locator('#loadtest:not([hidden])').waitFor({ timeout: 15000 });
+    await page.locator('#lt-name', { hasText: 'quick' }).waitFor();
+    for (let i = 0; i < 60; i++) {
+      const state = (await http('GET', `/api/loadtest/runs/${run.id}`, frank.token)).state;
+      if (state !== 'running') break;
+      await page.waitForTimeout(500);
+    }
   } finally {
     await context.close();
   }

@@ -216,6 +216,7 @@
   function connect() {
     const socket = io({ auth: { token: state.token } });
     state.socket = socket;
+    window.midnight = { socket }; // a handle for the browser console (and the browser tests)
     socket.on('connect', () => {
       $('conn').textContent = 'live';
       $('conn').className = 'pill ok';
