@@ -11,6 +11,7 @@ final class InProcessMidnight implements AutoCloseable {
   final Vertx vertx = MidnightNode.servingVertx();
   final JsonObject config;
   final int port;
+  final MidnightNode.Deployed deployed;
   final Api api;
 
   /** {@code overrides} is merged over the defaults like command-line flags. */
@@ -19,7 +20,8 @@ final class InProcessMidnight implements AutoCloseable {
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .mergeIn(overrides, true);
     config = MidnightNode.config(vertx, null, flags).await();
-    port = MidnightNode.deployAll(vertx, config).await().port();
+    deployed = MidnightNode.deployAll(vertx, config).await();
+    port = deployed.port();
     api = new Api(port);
   }
 
