@@ -1,5 +1,7 @@
 package io.midnight.app;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
 import io.midnight.common.auth.SigningKey;
 import io.midnight.common.config.MidnightConfig;
 import io.midnight.common.metrics.Meters;
@@ -14,6 +16,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +25,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Midnight in one JVM: storage first (the others use it as they start), then the user service (which seeds the
@@ -36,6 +44,25 @@ public final class MidnightNode {
   /** A Vert.x on Netty's native epoll where available (DESIGN section 8), else NIO; no metrics (tools, benches). */
   public static Vertx vertx() {
     return Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+  }
+
+  /**
+   * A serving node's Vert.x on a Hazelcast cluster: TCP-IP join to {@code members} (no multicast, so it works on
+   * loopback and in compose), Hazelcast on {@code host:port}, the bus's own traffic on {@code host}.
+   */
+  public static Future<Vertx> clusteredServingVertx(String host, int port, List<String> members) {
+    Config hazelcast = ConfigUtil.loadConfig().setClusterName("midnight")
+      .setProperty("hazelcast.logging.type", "slf4j").setProperty("hazelcast.phone.home.enabled", "false");
+    hazelcast.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+    hazelcast.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    JoinConfig join = hazelcast.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    VertxOptions options = Meters.enable(new VertxOptions().setPreferNativeTransport(true));
+    options.getEventBusOptions().setHost(host).setPort(0);
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(Meters.newRegistry()))
+      .withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
   }
 
   /** The Vert.x of a serving node: as {@link #vertx()}, with Micrometer metrics for {@code /metrics}. */
@@ -85,8 +112,34 @@ public final class MidnightNode {
     return config.copy().put("loadtest", loadtest);
   }
 
+  /** The verticles a node can run, in the order they start (each needs the ones before it on some node). */
+  public enum Part {
+    STORAGE("storage"), USERS("user-service"), MESSAGES("message-service"), GATEWAY("gateway"), LOADTEST("loadtest");
+
+    public final String label;
+
+    Part(String label) {
+      this.label = label;
+    }
+
+    public static Part named(String label) {
+      return Arrays.stream(values()).filter(p -> p.label.equals(label)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no verticle named '" + label + "'; choose from "
+          + Arrays.stream(values()).map(p -> p.label).collect(Collectors.joining(", "))));
+    }
+  }
+
   /** Deploys every verticle, the load tool's config API last; completes with the gateway's port. */
   public static Future<Deployed> deployAll(Vertx vertx, JsonObject config) {
+    return deploy(vertx, config, EnumSet.allOf(Part.class));
+  }
+
+  /**
+   * Deploys {@code parts} in {@link Part} order; completes with the gateway's port (-1 without a gateway). The
+   * signing key comes from config or, failing that, this node's data directory: nodes of a cluster must be given
+   * the same key, or a gateway would refuse the tokens another node's user service signs.
+   */
+  public static Future<Deployed> deploy(Vertx vertx, JsonObject config, Set<Part> parts) {
     return vertx.executeBlocking(() -> {
         String key = SigningKey.resolve(config.getJsonObject("auth").getString("jwtKey"),
           Path.of(config.getString("dataDir")));
@@ -98,13 +151,21 @@ public final class MidnightNode {
         DeploymentOptions options = new DeploymentOptions().setConfig(resolved);
         GatewayVerticle gateway = new GatewayVerticle();
         List<String> ids = new ArrayList<>();
-        return vertx.deployVerticle(new StorageVerticle(), options).onSuccess(ids::add)
-          .compose(id -> vertx.deployVerticle(new UserServiceVerticle(), options)).onSuccess(ids::add)
-          .compose(id -> vertx.deployVerticle(new MessageServiceVerticle(), options)).onSuccess(ids::add)
-          .compose(id -> vertx.deployVerticle(gateway, options)).onSuccess(ids::add)
-          .compose(id -> vertx.deployVerticle(new LoadTestApiVerticle(), new DeploymentOptions()
-            .setConfig(loadTestConfig(resolved, gateway.actualPort())))).onSuccess(ids::add)
-          .map(id -> new Deployed(gateway.actualPort(), List.copyOf(ids)));
+        Future<Void> chain = Future.succeededFuture();
+        for (Part part : EnumSet.copyOf(parts)) {
+          chain = chain.compose(v -> vertx.deployVerticle(switch (part) {
+            case STORAGE -> new StorageVerticle();
+            case USERS -> new UserServiceVerticle();
+            case MESSAGES -> new MessageServiceVerticle();
+            case GATEWAY -> gateway;
+            case LOADTEST -> new LoadTestApiVerticle();
+          }, part == Part.LOADTEST
+            ? new DeploymentOptions().setConfig(loadTestConfig(resolved, parts.contains(Part.GATEWAY)
+              ? gateway.actualPort() : resolved.getJsonObject("http").getInteger("port", 4000)))
+            : options).onSuccess(ids::add).mapEmpty());
+        }
+        return chain.map(v -> new Deployed(parts.contains(Part.GATEWAY) ? gateway.actualPort() : -1,
+          List.copyOf(ids)));
       });
   }
 }

@@ -1,5 +1,6 @@
 package io.midnight.app;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "serve", mixinStandardHelpOptions = true,
   description = {"Run Midnight: HTTP API, user and message services and the embedded store in one JVM.",
     "Configuration: built-in defaults < --config FILE < MIDNIGHT_* environment variables < flags."})
-final class ServeCommand implements Callable<Integer> {
+class ServeCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -56,16 +59,28 @@ final class ServeCommand implements Callable<Integer> {
     if (data != null) {
       flags.put("dataDir", data);
     }
-    Vertx vertx = MidnightNode.servingVertx();
+    Vertx vertx;
+    try {
+      parts(); // a bad verticle name stops here, before a cluster is joined
+      vertx = vertx().toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException | IllegalArgumentException e) {
+      System.err.println("midnight: cannot start: " + (e instanceof ExecutionException ? e.getCause() : e).getMessage());
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     MidnightNode.Deployed deployed;
     try {
       JsonObject resolved = MidnightNode.config(vertx, config, flags).toCompletionStage().toCompletableFuture().get();
-      deployed = MidnightNode.deployAll(vertx, resolved).toCompletionStage().toCompletableFuture().get();
-      LOG.info("Midnight is up: http://127.0.0.1:{}/health (data in {})", deployed.port(),
-        resolved.getString("dataDir"));
-    } catch (ExecutionException e) {
-      System.err.println("midnight: cannot start: " + e.getCause().getMessage());
+      checkConfig(resolved);
+      deployed = MidnightNode.deploy(vertx, resolved, parts()).toCompletionStage().toCompletableFuture().get();
+      if (deployed.port() > 0) {
+        LOG.info("Midnight is up: http://127.0.0.1:{}/health (data in {})", deployed.port(),
+          resolved.getString("dataDir"));
+      } else {
+        LOG.info("Midnight {} is up (data in {})", parts(), resolved.getString("dataDir"));
+      }
+    } catch (ExecutionException | IllegalArgumentException e) {
+      System.err.println("midnight: cannot start: " + (e instanceof ExecutionException ? e.getCause() : e).getMessage());
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).exceptionally(x -> null).join();
       return 1;
     }
@@ -92,6 +107,20 @@ final class ServeCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /** The Vert.x this node runs on: standalone here, clustered in {@link RunCommand}. */
+  Future<Vertx> vertx() {
+    return Future.succeededFuture(MidnightNode.servingVertx());
+  }
+
+  /** What this node runs: everything here, a chosen few in {@link RunCommand}. */
+  Set<MidnightNode.Part> parts() {
+    return EnumSet.allOf(MidnightNode.Part.class);
+  }
+
+  /** A chance to refuse a configuration before anything is deployed. */
+  void checkConfig(JsonObject resolved) {
   }
 
   private static void exitAtEndOfInput() {

@@ -39,32 +39,45 @@ final class MidnightProcess implements AutoCloseable {
 
   /** Starts {@code midnight serve} and waits until {@code /health} answers 200. */
   static MidnightProcess serve(Path dataDir, int port, Map<String, String> env, Path log) throws Exception {
+    return start(List.of("serve", "--host", "127.0.0.1", "--port", String.valueOf(port), "--data", dataDir.toString()),
+      port, env, log);
+  }
+
+  /**
+   * Starts the jar with {@code args}; waits until {@code /health} on {@code port} answers 200, or, for a node
+   * without a gateway ({@code port} 0), until its log says it is up.
+   */
+  static MidnightProcess start(List<String> args, int port, Map<String, String> env, Path log) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-jar", jar().toString(), "serve", "--host", "127.0.0.1", "--port", String.valueOf(port),
-      "--data", dataDir.toString()));
+      "-jar", jar().toString()));
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
       .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     MidnightProcess started = new MidnightProcess(builder.start(), port, log);
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (System.nanoTime() < deadline) {
         if (!started.process.isAlive()) {
           throw new IllegalStateException("midnight exited with " + started.process.exitValue() + "; see " + log);
         }
-        try {
-          if (started.api.get("/health", null).status() == 200) {
-            return started;
-          }
-        } catch (RuntimeException notYet) {
-          // not listening yet
+        if (port == 0 ? java.nio.file.Files.readString(log).contains("] is up") : healthy(started.api)) {
+          return started;
         }
         Thread.sleep(100);
       }
-      throw new IllegalStateException("midnight did not become healthy within 60 s; see " + log);
+      throw new IllegalStateException("midnight did not come up within 90 s; see " + log);
     } catch (Throwable e) {
       started.close(); // never leave a server behind the test that started it
       throw e;
+    }
+  }
+
+  private static boolean healthy(Api api) {
+    try {
+      return api.get("/health", null).status() == 200;
+    } catch (RuntimeException notYet) {
+      return false; // not listening yet
     }
   }
 

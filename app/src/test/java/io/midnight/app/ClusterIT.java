@@ -1,0 +1,126 @@
+package io.midnight.app;
+
+import io.midnight.common.socketio.SocketIoPacket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three real JVMs on a Hazelcast-clustered bus: storage and the services on one node, a gateway on each of two
+ * others. A client on gateway A gets what a client on gateway B sends; A is killed with SIGKILL mid-stream; the
+ * client reconnects to B, rejoins from the last seq it holds, and gets every message it missed once, in order.
+ */
+class ClusterIT {
+
+  private static final Map<String, String> ENV = Map.of(
+    "MIDNIGHT_AUTH_JWT_KEY", "cluster-it-signing-key-0123456789abcdefghij",
+    "MIDNIGHT_MESSAGES_RATE_PER_SECOND", "500", "MIDNIGHT_MESSAGES_BURST", "1000");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aClientOfAKilledGatewayRecoversEveryMessageOnTheOther() throws Exception {
+    int[] hz = {MidnightProcess.freePort(), MidnightProcess.freePort(), MidnightProcess.freePort()};
+    String members = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2];
+    int portA = MidnightProcess.freePort();
+    int portB = MidnightProcess.freePort();
+    try (MidnightProcess services = MidnightProcess.start(node("storage,user-service,message-service", hz[0], members,
+           "services"), 0, ENV, dir.resolve("services.log"));
+         MidnightProcess gatewayA = MidnightProcess.start(gateway(hz[1], members, portA, "a"), portA, ENV,
+           dir.resolve("a.log"));
+         MidnightProcess gatewayB = MidnightProcess.start(gateway(hz[2], members, portB, "b"), portB, ENV,
+           dir.resolve("b.log"))) {
+      String alice = gatewayA.api.user("alice_cluster").getString("token");
+      String bob = gatewayB.api.user("bob_cluster").getString("token");
+      assertThat(gatewayB.api.post("/api/rooms/1/join", bob, "{}").status()).isEqualTo(200);
+
+      List<Long> seen = new ArrayList<>();
+      try (RawWebSocket onA = connect(portA, alice)) {
+        join(onA, 1, null);
+        send(gatewayB, bob, 0, 10);
+        readUntil(onA, seen, 10);
+        assertThat(seen).as("B's sends reach a client of A").containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        gatewayA.killNine();
+      }
+      send(gatewayB, bob, 10, 20); // while Alice is away
+      try (RawWebSocket onB = connect(portB, alice)) {
+        join(onB, 1, 10L);
+        send(gatewayB, bob, 20, 25);
+        readUntil(onB, seen, 25);
+      }
+      List<Long> expected = new ArrayList<>();
+      for (long s = 1; s <= 25; s++) {
+        expected.add(s);
+      }
+      assertThat(seen).as("every message once, in order, across the failover").containsExactlyElementsOf(expected);
+      assertThat(services.process.isAlive()).isTrue();
+    }
+  }
+
+  private List<String> node(String verticles, int hzPort, String members, String name) {
+    return new ArrayList<>(List.of("run", verticles, "--cluster", "--cluster-port", String.valueOf(hzPort),
+      "--members", members, "--data", dir.resolve(name).toString()));
+  }
+
+  private List<String> gateway(int hzPort, String members, int httpPort, String name) {
+    List<String> args = node("gateway", hzPort, members, name);
+    args.addAll(List.of("--host", "127.0.0.1", "--port", String.valueOf(httpPort)));
+    return args;
+  }
+
+  private static void send(MidnightProcess gateway, String token, int from, int to) {
+    for (int i = from; i < to; i++) {
+      JsonObject body = new JsonObject().put("text", "🎆 across the cluster #" + i).put("clientMsgId", "c" + i);
+      assertThat(gateway.api.post("/api/rooms/1/messages", token, body).status()).isEqualTo(201);
+    }
+  }
+
+  /** A raw Socket.IO client: Engine.IO open, then CONNECT to the main namespace with the token. */
+  private static RawWebSocket connect(int port, String token) throws Exception {
+    RawWebSocket ws = new RawWebSocket(port, "/socket.io/?EIO=4&transport=websocket&token=" + token, 1 << 16);
+    assertThat(ws.readText()).startsWith("0{");
+    ws.sendText("40");
+    assertThat(ws.readText()).startsWith("40");
+    return ws;
+  }
+
+  private static void join(RawWebSocket ws, long room, Long sinceSeq) throws Exception {
+    JsonObject body = new JsonObject().put("room", room);
+    if (sinceSeq != null) {
+      body.put("sinceSeq", sinceSeq);
+    }
+    ws.sendText("421" + new JsonArray().add("join").add(body).encode());
+    String ack = ws.readText();
+    while (!ack.startsWith("431")) { // deliveries may come before the ack
+      ack = ws.readText();
+    }
+    assertThat(ack).doesNotContain("\"error\"");
+  }
+
+  /** Reads deliveries into {@code seen} until it holds {@code last}; answers pings. */
+  private static void readUntil(RawWebSocket ws, List<Long> seen, long last) throws Exception {
+    while (seen.isEmpty() || seen.get(seen.size() - 1) < last) {
+      String frame = ws.readText();
+      if (frame.equals("2")) {
+        ws.sendText("3");
+      } else if (frame.startsWith("42")) {
+        SocketIoPacket packet = SocketIoPacket.decode(frame.substring(1));
+        if ("message".equals(packet.eventName())) {
+          seen.add(packet.args().getJsonObject(0).getLong("seq"));
+        }
+      }
+    }
+  }
+}
