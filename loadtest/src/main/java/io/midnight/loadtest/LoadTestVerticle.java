@@ -16,7 +16,6 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -388,56 +387,15 @@ public final class LoadTestVerticle extends VerticleBase {
   private Future<JsonObject> verify() {
     List<ClientVerticle.Result> results = clients.stream().map(ClientVerticle::result).toList();
     List<Future<Long>> stored = rooms.stream().map(api::lastSeq).toList();
-    return Future.all(stored).map(all -> {
-      long lost = 0;
-      long duplicated = 0;
-      long outOfOrder = 0;
-      long storedTotal = 0;
-      long ackedTotal = 0;
-      boolean storeChecked = true;
-      JsonArray perRoom = new JsonArray();
-      for (int r = 0; r < rooms.size(); r++) {
-        RoomLedger room = rooms.get(r);
-        BitSet acked = room.ackedSeqs();
-        long roomLost = 0;
-        long roomDup = 0;
-        long roomOoo = 0;
-        for (ClientVerticle.Result result : results) {
-          if (result.room() != room.roomId || !result.everJoined()) {
-            continue;
-          }
-          BitSet missing = (BitSet) acked.clone();
-          missing.andNot(result.received());
-          roomLost += missing.cardinality();
-          roomDup += result.duplicates();
-          roomOoo += result.outOfOrder();
-        }
-        Long last = stored.get(r).result();
-        storeChecked &= last != null;
-        long roomStored = last == null ? 0 : last - room.baseSeq();
-        perRoom.add(new JsonObject().put("room", room.roomId).put("name", room.name).put("members", room.members())
-          .put("acked", acked.cardinality()).put("stored", last == null ? null : roomStored).put("lost", roomLost)
-          .put("duplicated", roomDup).put("outOfOrder", roomOoo));
-        lost += roomLost;
-        duplicated += roomDup;
-        outOfOrder += roomOoo;
-        storedTotal += roomStored;
-        ackedTotal += acked.cardinality();
-      }
-      return buildReport(results, lost, duplicated, outOfOrder, ackedTotal, storeChecked ? storedTotal : null, perRoom);
-    });
+    return Future.all(stored).map(all -> buildReport(results, Verification.ofDelivery(rooms, results,
+      stored.stream().map(Future::result).toList(), run.stats().sent.sum())));
   }
 
   private Future<JsonObject> verifyConnections() {
     int joined = run.stats().joined.get();
     int held = minHeld == Integer.MAX_VALUE ? 0 : minHeld;
-    boolean ok = joined == preset.users() && held == preset.users();
-    String verdict = ok
-      ? String.format("verified: held %,d of %,d connections for %d s", held, preset.users(), preset.durationSeconds())
-      : String.format("FAILED: %,d of %,d joined, at least %,d held throughout", joined, preset.users(), held);
-    JsonObject report = buildReport(clients.stream().map(ClientVerticle::result).toList(), 0, 0, 0, 0, 0L,
-      new JsonArray());
-    report.getJsonObject("verification").put("verdict", verdict);
+    JsonObject report = buildReport(clients.stream().map(ClientVerticle::result).toList(),
+      Verification.ofConnections(preset.users(), joined, held, preset.durationSeconds()));
     report.put("connections", new JsonObject().put("attempted", preset.users()).put("joined", joined)
       .put("minHeld", held).put("connectPerSecond", phases.containsKey("connect") && phases.get("connect") > 0
         ? Math.round(joined / phases.get("connect")) : joined));
@@ -469,15 +427,8 @@ public final class LoadTestVerticle extends VerticleBase {
     return out;
   }
 
-  /** {@code stored} is null when the target cannot tell (not a Midnight server): then only deliveries count. */
-  private JsonObject buildReport(List<ClientVerticle.Result> results, long lost, long duplicated, long outOfOrder,
-                                 long acked, Long stored, JsonArray perRoom) {
+  private JsonObject buildReport(List<ClientVerticle.Result> results, JsonObject verification) {
     RunStats s = run.stats();
-    boolean storedMatches = stored == null || stored == acked;
-    String verdict = lost == 0 && duplicated == 0 && outOfOrder == 0 && storedMatches
-      ? "verified: 0 lost, 0 duplicated, 0 out of order" + (stored == null ? " (store not checked)" : "")
-      : String.format("FAILED: %d lost, %d duplicated, %d out of order%s", lost, duplicated, outOfOrder,
-        storedMatches ? "" : String.format(", stored %d but acked %d", stored, acked));
     JsonArray phaseList = new JsonArray();
     phases.forEach((name, secs) -> phaseList.add(new JsonObject().put("name", name).put("seconds", secs)));
     return new JsonObject()
@@ -506,11 +457,6 @@ public final class LoadTestVerticle extends VerticleBase {
         .put("errors", s.errors()))
       .put("latency", s.latency())
       .put("timeline", s.timeline())
-      .put("verification", new JsonObject()
-        .put("lost", lost).put("duplicated", duplicated).put("outOfOrder", outOfOrder)
-        .put("sent", s.sent.sum()).put("acked", acked).put("stored", stored)
-        .put("storeChecked", stored != null).put("storedMatchesAcked", stored == null ? null : storedMatches)
-        .put("verdict", verdict)
-        .put("rooms", perRoom));
+      .put("verification", verification);
   }
 }
