@@ -34,6 +34,10 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--target", paramLabel = "URL", description = "a running Midnight, e.g. http://127.0.0.1:4000")
   URI target;
 
+  @Option(names = "--gateways", paramLabel = "URL,...", split = ",",
+    description = "spread the users' sockets over these gateways of one cluster (default: the target)")
+  List<URI> gateways;
+
   @Option(names = "--users", description = "override the preset's users")
   Integer users;
 
@@ -93,7 +97,7 @@ final class LoadCommand implements Callable<Integer> {
         server = ServerProcess.start(data != null ? data : tempData, System.out);
         url = server.url;
       }
-      JsonObject result = LoadRunner.run(vertx, chosen, shape, url, report, System.out);
+      JsonObject result = LoadRunner.run(vertx, chosen, shape, url, gateways, report, System.out);
       String broken = rules.broken(result);
       if (broken != null) {
         System.out.println("  --fail-on: " + broken);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Runs one load test and files its report: what both {@code midnight load} and the menu do. */
 final class LoadRunner {
@@ -20,12 +21,15 @@ final class LoadRunner {
   }
 
   /** Runs {@code preset} against {@code target}, prints progress and the summary, writes the report files. */
-  static JsonObject run(Vertx vertx, Preset preset, Countdown countdown, URI target, Path reportDir, PrintStream out)
-    throws IOException {
+  static JsonObject run(Vertx vertx, Preset preset, Countdown countdown, URI target, List<URI> gateways, Path reportDir,
+                        PrintStream out) throws IOException {
     boolean terminal = System.console() != null;
     LiveView live = terminal ? new LiveView(out) : null;
     LoadTestVerticle test = new LoadTestVerticle(preset, countdown, target, terminal ? live : out::println)
       .plainProgress(!terminal);
+    if (gateways != null && !gateways.isEmpty()) {
+      test.gateways(gateways);
+    }
     long redraw = -1;
     if (live != null) {
       live.watch(test);

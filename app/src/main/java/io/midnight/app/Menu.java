@@ -43,7 +43,7 @@ final class Menu {
         }
         Preset preset = preset(choice);
         if (preset != null) {
-          LoadRunner.run(vertx, preset, Countdown.DEFAULT, target, null, out);
+          LoadRunner.run(vertx, preset, Countdown.DEFAULT, target, null, null, out);
         }
       }
     } finally {

@@ -9,6 +9,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.net.URI;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -80,7 +81,9 @@ final class ClientVerticle extends VerticleBase {
     ws = run.webSockets(user).webSocket();
     ws.textMessageHandler(this::onFrame);
     ws.closeHandler(v -> onClosed());
-    ws.connect(new WebSocketConnectOptions().setHost(run.host()).setPort(run.port()).setSsl(run.ssl())
+    URI gateway = run.gateway(user);
+    ws.connect(new WebSocketConnectOptions().setHost(gateway.getHost()).setPort(LoadRun.port(gateway))
+        .setSsl(LoadRun.ssl(gateway))
         .setURI(run.socketPath() + "?EIO=4&transport=websocket&token=" + token))
       .onFailure(e -> {
         run.stats().error("connect_failed");

@@ -47,7 +47,7 @@ final class LoadRun {
   }
 
   private final String runId;
-  private final URI target;
+  private final List<URI> gateways;
   private final List<WebSocketClient> webSockets;
   private final int usersPerClient;
   private final RunStats stats = new RunStats();
@@ -55,9 +55,10 @@ final class LoadRun {
   private volatile boolean stopRequested;
 
   /** {@code webSockets}: one client per source address, each serving {@code usersPerClient} users in turn. */
-  LoadRun(String runId, URI target, List<WebSocketClient> webSockets, int usersPerClient) {
+  /** {@code gateways}: where the users' sockets go, user i to {@code gateways[i % size]}. */
+  LoadRun(String runId, List<URI> gateways, List<WebSocketClient> webSockets, int usersPerClient) {
     this.runId = runId;
-    this.target = target;
+    this.gateways = List.copyOf(gateways);
     this.webSockets = List.copyOf(webSockets);
     this.usersPerClient = usersPerClient;
   }
@@ -66,16 +67,17 @@ final class LoadRun {
     return runId;
   }
 
-  String host() {
-    return target.getHost();
+  /** The gateway user number {@code user} connects to. */
+  URI gateway(int user) {
+    return gateways.get(user % gateways.size());
   }
 
-  int port() {
-    return target.getPort() > 0 ? target.getPort() : ssl() ? 443 : 80;
+  static int port(URI uri) {
+    return uri.getPort() > 0 ? uri.getPort() : ssl(uri) ? 443 : 80;
   }
 
-  boolean ssl() {
-    return "https".equals(target.getScheme());
+  static boolean ssl(URI uri) {
+    return "https".equals(uri.getScheme());
   }
 
   String socketPath() {

@@ -43,6 +43,7 @@ public final class LoadTestVerticle extends VerticleBase {
   private final Countdown countdown;
   private final JsonObject midnight = new JsonObject();
   private final URI target;
+  private List<URI> gateways;
   private final Consumer<String> progress;
   private final Promise<JsonObject> report = Promise.promise();
   private final String runId = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
@@ -84,6 +85,18 @@ public final class LoadTestVerticle extends VerticleBase {
   /** Whether a plain progress line goes to the progress sink every 2 s (off when a live view draws instead). */
   public LoadTestVerticle plainProgress(boolean on) {
     this.plainProgress = on;
+    return this;
+  }
+
+  /**
+   * Spreads the users' sockets over several gateways of one cluster (user i on {@code gateways[i % n]}); the
+   * target still answers the API calls. By default every socket goes to the target.
+   */
+  public LoadTestVerticle gateways(List<URI> gateways) {
+    if (gateways.isEmpty()) {
+      throw new IllegalArgumentException("name at least one gateway");
+    }
+    this.gateways = List.copyOf(gateways);
     return this;
   }
 
@@ -162,7 +175,7 @@ public final class LoadTestVerticle extends VerticleBase {
       }
       webSockets.add(vertx.createWebSocketClient(options));
     }
-    run = new LoadRun(runId, target, webSockets, perSource);
+    run = new LoadRun(runId, gateways != null ? gateways : List.of(target), webSockets, perSource);
     if (stopWanted) {
       run.requestStop();
     }
@@ -407,6 +420,9 @@ public final class LoadTestVerticle extends VerticleBase {
       .put("durationSeconds", preset.durationSeconds()).put("ratePerUser", preset.ratePerUser());
     if (!sourceAddresses.isEmpty()) {
       config.put("sourceAddresses", new JsonArray(new ArrayList<>(sourceAddresses)));
+    }
+    if (gateways != null) {
+      config.put("gateways", new JsonArray(gateways.stream().map(URI::toString).toList()));
     }
     return config;
   }
