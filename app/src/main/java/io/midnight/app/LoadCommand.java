@@ -94,7 +94,7 @@ final class LoadCommand implements Callable<Integer> {
       URI url = target;
       if (url == null) {
         tempData = data == null ? Files.createTempDirectory("midnight-load-") : null;
-        server = ServerProcess.start(data != null ? data : tempData, System.out);
+        server = ServerProcess.start(data != null ? data : tempData, tempData != null, System.out);
         url = server.url;
       }
       JsonObject result = LoadRunner.run(vertx, chosen, shape, url, gateways, report, System.out);

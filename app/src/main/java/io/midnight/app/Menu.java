@@ -32,7 +32,7 @@ final class Menu {
   int run(Path dataDir) throws IOException, InterruptedException {
     Vertx vertx = MidnightNode.vertx();
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("midnight-menu-");
-    try (ServerProcess server = ServerProcess.start(data, out)) {
+    try (ServerProcess server = ServerProcess.start(data, dataDir == null, out)) {
       URI target = server.url;
       while (true) {
         printMenu();

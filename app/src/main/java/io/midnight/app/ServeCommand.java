@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -47,6 +48,12 @@ class ServeCommand implements Callable<Integer> {
   @Option(names = "--exit-with-parent", hidden = true)
   boolean exitWithParent;
 
+  /** For a server on a temporary data directory: removed once stopped, even when the parent died first. */
+  @Option(names = "--remove-data-on-exit", hidden = true)
+  boolean removeDataOnExit;
+
+  private volatile String resolvedDataDir;
+
   @Override
   public Integer call() throws InterruptedException {
     JsonObject flags = new JsonObject();
@@ -72,6 +79,7 @@ class ServeCommand implements Callable<Integer> {
     try {
       JsonObject resolved = MidnightNode.config(vertx, config, flags).toCompletionStage().toCompletableFuture().get();
       checkConfig(resolved);
+      resolvedDataDir = resolved.getString("dataDir");
       deployed = MidnightNode.deploy(vertx, resolved, parts()).toCompletionStage().toCompletableFuture().get();
       if (deployed.port() > 0) {
         LOG.info("Midnight is up: http://127.0.0.1:{}/health (data in {})", deployed.port(),
@@ -88,6 +96,9 @@ class ServeCommand implements Callable<Integer> {
       LOG.info("shutting down: committing what is queued");
       deployed.stop(vertx).eventually(vertx::close).toCompletionStage().toCompletableFuture()
         .orTimeout(30, TimeUnit.SECONDS).exceptionally(x -> null).join();
+      if (removeDataOnExit) {
+        removeQuietly(Path.of(resolvedDataDir));
+      }
       stopped.countDown();
     }, "midnight-shutdown"));
     if (exitWithParent) {
@@ -121,6 +132,14 @@ class ServeCommand implements Callable<Integer> {
 
   /** A chance to refuse a configuration before anything is deployed. */
   void checkConfig(JsonObject resolved) {
+  }
+
+  private static void removeQuietly(Path dir) {
+    try {
+      StorageBench.deleteTree(dir);
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("could not remove {}: {}", dir, e.getMessage());
+    }
   }
 
   private static void exitAtEndOfInput() {

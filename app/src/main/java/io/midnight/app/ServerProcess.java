@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * The Midnight a load test runs against when no {@code --target} is given: {@code midnight serve} in a child JVM
  * on loopback. Its own process because a process may hold only so many open files (20,000 here) and every
  * simulated user costs one socket on each side. The child stops when this process ends, even by SIGKILL (its
- * standard input closes); its log is {@code server.log} in the data directory.
+ * standard input closes), and then removes a temporary data directory itself; its log is {@code server.log} in
+ * the data directory.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -27,7 +28,8 @@ final class ServerProcess implements AutoCloseable {
     this.url = url;
   }
 
-  static ServerProcess start(Path dataDir, PrintStream out) throws IOException, InterruptedException {
+  /** {@code temporary}: the data directory goes with the server, even when this process is killed first. */
+  static ServerProcess start(Path dataDir, boolean temporary, PrintStream out) throws IOException, InterruptedException {
     Files.createDirectories(dataDir);
     Path portFile = dataDir.resolve("server.port");
     Files.deleteIfExists(portFile);
@@ -37,6 +39,9 @@ final class ServerProcess implements AutoCloseable {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
       "--host", "127.0.0.1", "--port", "0", "--data", dataDir.toString(), "--port-file", portFile.toString(),
       "--exit-with-parent"));
+    if (temporary) {
+      command.add("--remove-data-on-exit");
+    }
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
     while (!Files.exists(portFile)) {
