@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -31,8 +33,9 @@ final class RunCommand extends ServeCommand {
   @Option(names = "--cluster", description = "join a cluster over Hazelcast")
   boolean cluster;
 
-  @Option(names = "--cluster-host", description = "address this node's cluster traffic uses (default ${DEFAULT-VALUE})")
-  String clusterHost = "127.0.0.1";
+  @Option(names = "--cluster-host", description = "address or name this node's cluster traffic uses "
+    + "(default: MIDNIGHT_CLUSTER_HOST, else 127.0.0.1)")
+  String clusterHost = System.getenv().getOrDefault("MIDNIGHT_CLUSTER_HOST", "127.0.0.1");
 
   @Option(names = "--cluster-port", description = "this node's Hazelcast port (default ${DEFAULT-VALUE})")
   int clusterPort = 5701;
@@ -54,7 +57,13 @@ final class RunCommand extends ServeCommand {
     if (all.isEmpty()) {
       all.add(clusterHost + ":" + clusterPort);
     }
-    return MidnightNode.clusteredServingVertx(clusterHost, clusterPort, all);
+    String address;
+    try {
+      address = InetAddress.getByName(clusterHost).getHostAddress(); // a container's name works too
+    } catch (UnknownHostException e) {
+      return Future.failedFuture("--cluster-host " + clusterHost + " does not resolve to an address of this node");
+    }
+    return MidnightNode.clusteredServingVertx(address, clusterPort, all);
   }
 
   @Override
