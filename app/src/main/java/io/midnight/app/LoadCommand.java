@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
 /** {@code midnight load}: one load test without the menu, against a given server or one it starts. */
 @Command(name = "load", mixinStandardHelpOptions = true,
   description = {"Run a load test and verify that no acknowledged message was lost, duplicated or reordered.",
-    "Presets: quick (30 users, 10 rooms, 30 s), medium (100, 15, 60 s), strong (500, 20, 120 s),",
-    "extreme (1,000, 25, 180 s), mega (5,000, 30, 300 s), ultra (10,000, 35, 600 s); 0.5 msgs/s per user;",
+    "Presets (users, rooms, seconds, msgs/s per user): quick (30, 10, 30 s, 0.5), medium (100, 15, 60 s, 0.5),",
+    "strong (500, 20, 120 s, 0.2), extreme (1,000, 25, 180 s, 0.1), mega (5,000, 30, 300 s, 0.01),",
+    "ultra (10,000, 35, 600 s, 0.005): bigger rooms get less per user, as every message reaches every member;",
     "connections (1,000 users, 30 s): connect, hold, disconnect, no messages;",
     "midnight (1,000 users, 10 rooms, 40 s at 0.2 msgs/s): a countdown, then at 00:00 a burst (see --countdown).",
     "Without --target a Midnight server runs in a child process on a temporary data directory (or --data),",
@@ -31,7 +32,8 @@ final class LoadCommand implements Callable<Integer> {
     description = "preset name (default ${DEFAULT-VALUE}); with --data also the presets saved there over the API")
   String preset;
 
-  @Option(names = "--target", paramLabel = "URL", description = "a running Midnight, e.g. http://127.0.0.1:4000")
+  @Option(names = "--target", paramLabel = "URL", description = "a running Midnight, e.g. http://127.0.0.1:4000, or any Socket.IO chat server speaking the "
+      + "same events (its store is then not checked)")
   URI target;
 
   @Option(names = "--gateways", paramLabel = "URL,...", split = ",",
@@ -47,7 +49,7 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--duration", paramLabel = "SECONDS", description = "override the preset's sending time")
   Integer duration;
 
-  @Option(names = "--rate", paramLabel = "MSGS_PER_S", description = "messages per second per user (default 0.5)")
+  @Option(names = "--rate", paramLabel = "MSGS_PER_S", description = "messages per second per user (default: the preset's)")
   Double rate;
 
   @Option(names = "--countdown", paramLabel = "SECONDS", description = "midnight: seconds until 00:00 (default ${DEFAULT-VALUE})")
@@ -76,7 +78,7 @@ final class LoadCommand implements Callable<Integer> {
     Countdown shape;
     try {
       // With --data, the presets saved there through the config API count too.
-      List<Preset> known = data != null ? new PresetStore(data).all() : PresetStore.builtIns();
+      List<Preset> known = data != null ? new PresetStore(data).all() : Preset.BUILT_IN;
       chosen = known.stream().filter(p -> p.name().equalsIgnoreCase(preset)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no preset named '" + preset + "'; presets: "
           + known.stream().map(Preset::name).collect(Collectors.joining(", "))))
@@ -88,13 +90,12 @@ final class LoadCommand implements Callable<Integer> {
       return 2;
     }
     Vertx vertx = MidnightNode.vertx();
-    Path tempData = null;
     ServerProcess server = null;
     try {
       URI url = target;
-      if (url == null) {
-        tempData = data == null ? Files.createTempDirectory("midnight-load-") : null;
-        server = ServerProcess.start(data != null ? data : tempData, tempData != null, System.out);
+      if (url == null) { // a temporary data directory goes with the server (ServerProcess)
+        server = ServerProcess.start(data != null ? data : Files.createTempDirectory("midnight-load-"), data == null,
+          System.out);
         url = server.url;
       }
       JsonObject result = LoadRunner.run(vertx, chosen, shape, url, gateways, report, System.out);
@@ -111,9 +112,6 @@ final class LoadCommand implements Callable<Integer> {
       vertx.close().await();
       if (server != null) {
         server.close();
-      }
-      if (tempData != null) {
-        StorageBench.deleteTree(tempData);
       }
     }
   }

@@ -28,7 +28,7 @@ final class Menu {
     this.out = out;
   }
 
-  /** {@code dataDir}: where the server keeps its data; null for a temporary directory removed at the end. */
+  /** {@code dataDir}: where the server keeps its data; null for a temporary one, which goes with the server. */
   int run(Path dataDir) throws IOException, InterruptedException {
     Vertx vertx = MidnightNode.vertx();
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("midnight-menu-");
@@ -48,9 +48,6 @@ final class Menu {
       }
     } finally {
       vertx.close().await();
-      if (dataDir == null) {
-        StorageBench.deleteTree(data);
-      }
     }
   }
 

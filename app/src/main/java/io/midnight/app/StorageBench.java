@@ -268,11 +268,7 @@ final class StorageBench {
     client.close().await();
   }
 
-  /** Removes {@code root} and everything below it; nothing to do when it is gone already. */
   static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
     try (Stream<Path> walk = Files.walk(root)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

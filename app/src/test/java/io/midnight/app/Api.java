@@ -43,19 +43,6 @@ final class Api {
     return post(path, token, body.encode());
   }
 
-  /** A GET whose body is not JSON (the reply's body is empty; read {@code raw()}). */
-  Reply getText(String path) {
-    try {
-      HttpResponse<String> response = client.send(builder(path, null).GET().build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), new JsonObject(), response);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
   Reply put(String path, String token, JsonObject body) {
     return send(builder(path, token).PUT(HttpRequest.BodyPublishers.ofString(body.encode()))
       .header("Content-Type", "application/json"));
@@ -77,7 +64,10 @@ final class Api {
     try {
       HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       String text = response.body();
-      return new Reply(response.statusCode(), text.isEmpty() ? new JsonObject() : new JsonObject(text), response);
+      boolean json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+      // a body that is not JSON (the metrics text) is read from raw()
+      return new Reply(response.statusCode(), text.isEmpty() || !json ? new JsonObject() : new JsonObject(text),
+        response);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

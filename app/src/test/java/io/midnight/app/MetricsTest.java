@@ -78,7 +78,7 @@ class MetricsTest {
 
   /** Every line must be a comment or a sample; answers the samples by series (name and labels). */
   private static Map<String, Double> scrape(Api api) {
-    Api.Reply reply = api.getText("/metrics");
+    Api.Reply reply = api.get("/metrics", null);
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
     Map<String, Double> samples = new HashMap<>();

@@ -16,13 +16,20 @@ import java.util.Set;
  */
 public final class ClientLimits {
 
-  /** Linux's default ephemeral range (32768-60999) per source address. */
-  static final int EPHEMERAL_PORTS = 28_232;
+  /** Read once: the process's limits do not change while it runs. */
+  private static final long[] OPEN_FILES_LIMIT = openFilesLimit();
+  /** Ports one source address can use; Linux's default range (32768-60999) where the kernel does not say. */
+  private static final int EPHEMERAL_PORTS = ephemeralPorts();
 
   private final Set<String> warnings = new LinkedHashSet<>();
   private double peakCpu;
 
   ClientLimits() {
+  }
+
+  private static int ephemeralPorts() {
+    int[] range = portRange();
+    return range == null ? 28_232 : range[1] - range[0] + 1;
   }
 
   /** Files this process may still open before its limit, or -1 when the platform does not tell. */
@@ -64,16 +71,37 @@ public final class ClientLimits {
   }
 
   private static long maxOpenFiles() {
+    long[] limit = OPEN_FILES_LIMIT;
+    return limit == null ? -1 : limit[0];
+  }
+
+  /** Soft and hard "Max open files" of this process (children inherit them; -1 is unlimited), or null. */
+  public static long[] openFilesLimit() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
         if (line.startsWith("Max open files")) {
-          return Long.parseLong(line.substring(26).trim().split("\\s+")[0]);
+          String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+          return new long[] {limit(f[0]), limit(f[1])};
         }
       }
     } catch (IOException | RuntimeException e) {
-      return -1;
+      return null;
     }
-    return -1;
+    return null;
+  }
+
+  private static long limit(String value) {
+    return value.equals("unlimited") ? -1 : Long.parseLong(value);
+  }
+
+  /** The kernel's ephemeral port range {@code [first, last]}, or null where it does not say. */
+  public static int[] portRange() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
+      return new int[] {Integer.parseInt(f[0]), Integer.parseInt(f[1])};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** CPU seconds this process has used so far (all threads), or -1 when the platform does not tell. */

@@ -82,8 +82,8 @@ final class ClientVerticle extends VerticleBase {
     ws.textMessageHandler(this::onFrame);
     ws.closeHandler(v -> onClosed());
     URI gateway = run.gateway(user);
-    ws.connect(new WebSocketConnectOptions().setHost(gateway.getHost()).setPort(LoadRun.port(gateway))
-        .setSsl(LoadRun.ssl(gateway))
+    ws.connect(new WebSocketConnectOptions().setHost(gateway.getHost()).setPort(Target.port(gateway))
+        .setSsl(Target.ssl(gateway))
         .setURI(run.socketPath() + "?EIO=4&transport=websocket&token=" + token))
       .onFailure(e -> {
         run.stats().error("connect_failed");

@@ -72,13 +72,6 @@ final class LoadRun {
     return gateways.get(user % gateways.size());
   }
 
-  static int port(URI uri) {
-    return uri.getPort() > 0 ? uri.getPort() : ssl(uri) ? 443 : 80;
-  }
-
-  static boolean ssl(URI uri) {
-    return "https".equals(uri.getScheme());
-  }
 
   String socketPath() {
     return "/socket.io/";

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A named load shape: how many users in how many rooms, for how long, each sending {@code ratePerUser} messages a
@@ -50,6 +51,9 @@ public record Preset(String name, Kind kind, int users, int rooms, int durationS
     new Preset("mega", 5_000, 30, 300, 0.01),
     new Preset("ultra", 10_000, 35, 600, 0.005));
 
+  /** Every preset that ships: the six of the seed's menu, then the connection test and the midnight burst. */
+  public static final List<Preset> BUILT_IN = Stream.concat(CATALOG.stream(), Stream.of(CONNECTIONS, MIDNIGHT)).toList();
+
   public Preset {
     if (users < 1 || users > 1_000_000 || rooms < 1 || durationSeconds < 1 || durationSeconds > 86_400
       || !(ratePerUser > 0) || ratePerUser > 20) {
@@ -66,11 +70,9 @@ public record Preset(String name, Kind kind, int users, int rooms, int durationS
     }
   }
 
+  /** The built-in preset of that name, in any case. */
   public static Optional<Preset> named(String name) {
-    String wanted = name.toLowerCase(Locale.ROOT);
-    return wanted.equals(CONNECTIONS.name) ? Optional.of(CONNECTIONS)
-      : wanted.equals(MIDNIGHT.name) ? Optional.of(MIDNIGHT)
-      : CATALOG.stream().filter(p -> p.name.equals(wanted)).findFirst();
+    return BUILT_IN.stream().filter(p -> p.name.equalsIgnoreCase(name)).findFirst();
   }
 
   public Preset with(Integer newUsers, Integer newRooms, Integer newDuration, Double newRate) {

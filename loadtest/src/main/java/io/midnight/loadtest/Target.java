@@ -29,15 +29,26 @@ interface Target {
   /** A line for the start of the run: what kind of server this is. */
   String describe();
 
+  /** An HTTP request to {@code path} on the server of {@code uri} (its port, or the scheme's). */
+  static RequestOptions request(URI uri, HttpMethod method, String path) {
+    return new RequestOptions().setMethod(method).setHost(uri.getHost()).setPort(port(uri)).setSsl(ssl(uri))
+      .setURI(path);
+  }
+
+  static int port(URI uri) {
+    return uri.getPort() > 0 ? uri.getPort() : ssl(uri) ? 443 : 80;
+  }
+
+  static boolean ssl(URI uri) {
+    return "https".equals(uri.getScheme());
+  }
+
   /**
    * Midnight when {@code GET /api/rooms} without a token answers Midnight's 401 {@code unauthorized} error; any
    * other answer, or none, means a plain Socket.IO server.
    */
   static Future<Target> detect(HttpClient http, URI uri, String runId) {
-    boolean ssl = "https".equals(uri.getScheme());
-    RequestOptions probe = new RequestOptions().setMethod(HttpMethod.GET).setHost(uri.getHost()).setSsl(ssl)
-      .setPort(uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80).setURI("/api/rooms").setTimeout(10_000);
-    return http.request(probe)
+    return http.request(request(uri, HttpMethod.GET, "/api/rooms").setTimeout(10_000))
       .compose(request -> request.send())
       .compose(response -> response.body().map(body -> {
         if (response.statusCode() == 401) {

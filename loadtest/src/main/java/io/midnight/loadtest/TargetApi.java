@@ -101,9 +101,7 @@ final class TargetApi implements Target {
   }
 
   private Future<JsonObject> call(HttpMethod method, String path, String token, JsonObject body) {
-    boolean ssl = "https".equals(target.getScheme());
-    RequestOptions options = new RequestOptions().setMethod(method).setHost(target.getHost()).setSsl(ssl)
-      .setPort(target.getPort() > 0 ? target.getPort() : ssl ? 443 : 80).setURI(path).setTimeout(120_000);
+    RequestOptions options = Target.request(target, method, path).setTimeout(120_000);
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
     }

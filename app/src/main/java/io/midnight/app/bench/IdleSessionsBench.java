@@ -1,7 +1,8 @@
 package io.midnight.app.bench;
 
+import io.midnight.loadtest.ClientLimits;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,8 +154,8 @@ public final class IdleSessionsBench {
   }
 
   private void preflight(int k, int largestShare, int perClient) throws Failure {
-    long[] files = openFilesLimit();
-    int[] range = portRange();
+    long[] files = ClientLimits.openFilesLimit();
+    int[] range = ClientLimits.portRange();
     int portsPerAddress = range == null ? -1 : range[1] - range[0] + 1;
     System.out.printf(Locale.ROOT, "  limits: open files per process %s (soft) / %s (hard); ephemeral ports %s"
         + " (%s per source address); largest share %,d sessions per process%n",
@@ -542,34 +543,5 @@ public final class IdleSessionsBench {
       parts.add(Integer.toString(v));
     }
     return String.join(", ", parts);
-  }
-
-  /** Soft and hard "Max open files" of this process (children inherit them), or null. */
-  private static long[] openFilesLimit() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/limits"), StandardCharsets.UTF_8)) {
-        if (line.startsWith("Max open files")) {
-          String[] f = line.substring("Max open files".length()).trim().split("\\s+");
-          return new long[] {parse(f[0]), parse(f[1])};
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-    return null;
-  }
-
-  private static long parse(String limit) {
-    return limit.equals("unlimited") ? -1 : Long.parseLong(limit);
-  }
-
-  private static int[] portRange() {
-    try {
-      String[] f = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim()
-        .split("\\s+");
-      return new int[] {Integer.parseInt(f[0]), Integer.parseInt(f[1])};
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
   }
 }

@@ -54,17 +54,9 @@ public final class PresetStore {
   /** Built-in presets in menu order (edited ones as saved), then the added ones in the order they were added. */
   public List<Preset> all() {
     Map<String, Preset> all = new LinkedHashMap<>();
-    builtIns().forEach(p -> all.put(p.name(), p));
+    Preset.BUILT_IN.forEach(p -> all.put(p.name(), p));
     all.putAll(saved);
     return new ArrayList<>(all.values());
-  }
-
-  /** The menu's presets as shipped. */
-  public static List<Preset> builtIns() {
-    List<Preset> all = new ArrayList<>(Preset.CATALOG);
-    all.add(Preset.CONNECTIONS);
-    all.add(Preset.MIDNIGHT);
-    return all;
   }
 
   public Optional<Preset> named(String name) {

@@ -184,9 +184,10 @@ public final class SqliteStore implements AutoCloseable {
     ShardManifest manifest = state.manifest();
     long active = state.activeCount();
     long commits = writer.commits();
+    String refusal = writer.refusal();
     return new JsonObject()
-      .put("writable", writer.refusal() == null)
-      .put("refusal", writer.refusal())
+      .put("writable", refusal == null)
+      .put("refusal", refusal)
       .put("users", state.userCount())
       .put("rooms", state.roomCount())
       .put("messages", manifest.sealedMessages() + active)
