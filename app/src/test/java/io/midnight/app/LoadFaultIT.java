@@ -37,7 +37,7 @@ class LoadFaultIT {
       vertx.deployVerticle(test).await();
       long deadline = System.currentTimeMillis() + 60_000;
       while (server.api.get("/health", null).status() == 200
-        && test.sentSoFar() < 60 && System.currentTimeMillis() < deadline) {
+        && test.progress().getLong("sent", 0L) < 60 && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);
       }
       server.killNine();

@@ -150,10 +150,6 @@ public final class LoadTestVerticle extends VerticleBase {
     }
   }
 
-  /** Messages sent so far (for live views and tests); thread-safe. */
-  public long sentSoFar() {
-    return run == null ? 0 : run.stats().sent.sum();
-  }
 
   /** The report once the run is over; fails when the run could not be carried out. */
   public Future<JsonObject> report() {

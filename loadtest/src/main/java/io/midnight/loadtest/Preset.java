@@ -137,8 +137,4 @@ public record Preset(String name, Kind kind, int users, int rooms, int durationS
     return n.doubleValue();
   }
 
-  /** Messages the whole run schedules. */
-  public long plannedMessages() {
-    return (long) Math.floor(users * ratePerUser * durationSeconds);
-  }
 }

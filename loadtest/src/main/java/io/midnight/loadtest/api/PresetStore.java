@@ -23,7 +23,8 @@ import java.util.Optional;
 /**
  * The presets of one data directory: the built-in ones, with the edits and additions saved through the config API
  * in {@code loadtest-presets.json}. A save is written to a temporary file, forced to disk and renamed over the old
- * file, so a crash leaves the old presets or the new ones, never half a file. Blocking; not thread-safe (one owner).
+ * file, so a crash leaves the old presets or the new ones, never half a file. Blocking (a save runs on a worker
+ * while reads come from the event loop, hence the lock).
  */
 public final class PresetStore {
 
@@ -52,14 +53,14 @@ public final class PresetStore {
   }
 
   /** Built-in presets in menu order (edited ones as saved), then the added ones in the order they were added. */
-  public List<Preset> all() {
+  public synchronized List<Preset> all() {
     Map<String, Preset> all = new LinkedHashMap<>();
     Preset.BUILT_IN.forEach(p -> all.put(p.name(), p));
     all.putAll(saved);
     return new ArrayList<>(all.values());
   }
 
-  public Optional<Preset> named(String name) {
+  public synchronized Optional<Preset> named(String name) {
     return Optional.ofNullable(saved.get(name)).or(() -> builtIn(name));
   }
 
@@ -73,7 +74,7 @@ public final class PresetStore {
   }
 
   /** Saves {@code preset} durably, replacing one of the same name. */
-  public void save(Preset preset) {
+  public synchronized void save(Preset preset) {
     Map<String, Preset> next = new LinkedHashMap<>(saved);
     next.put(preset.name(), preset);
     JsonArray presets = new JsonArray();
