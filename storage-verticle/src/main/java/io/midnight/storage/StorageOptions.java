@@ -3,23 +3,31 @@ package io.midnight.storage;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The storage verticle's slice of the configuration ({@code dataDir} and {@code storage.*}).
  *
- * @param dataDir             where {@code catalog.db} and {@code messages/} live
- * @param maxMessagesPerShard messages in the active shard before it is sealed and the next one opened
+ * @param dataDir             where {@code catalog.db} and {@code messages/} live (SQLite backend)
+ * @param maxMessagesPerShard messages in the active shard (SQLite file, PostgreSQL partition) before the next one
  * @param retainShards        sealed shards to keep; older ones are deleted (0 keeps all)
  * @param maxBatch            requests one group commit may hold
  * @param readerThreads       threads (each with its own read-only connections) serving history, search and lookups
+ * @param backend             {@code sqlite} (embedded files) or {@code postgres} (a shared server)
+ * @param postgresUrl         {@code postgresql://user@host:port/database} when the backend is {@code postgres}
+ * @param postgresPoolSize    connections for reads and catalog writes, besides the appends' own connection
  */
-public record StorageOptions(Path dataDir, int maxMessagesPerShard, int retainShards, int maxBatch, int readerThreads) {
+public record StorageOptions(Path dataDir, int maxMessagesPerShard, int retainShards, int maxBatch, int readerThreads,
+                             String backend, String postgresUrl, int postgresPoolSize) {
 
   public static final String DEFAULT_DATA_DIR = "./data";
   public static final int DEFAULT_MAX_MESSAGES_PER_SHARD = 100_000;
   public static final int DEFAULT_RETAIN_SHARDS = 0;
   public static final int DEFAULT_MAX_BATCH = 4_000;
   public static final int DEFAULT_READER_THREADS = 4;
+  public static final String SQLITE = "sqlite";
+  public static final String POSTGRES = "postgres";
+  public static final int DEFAULT_POSTGRES_POOL_SIZE = 4;
 
   public StorageOptions {
     if (maxMessagesPerShard < 1) {
@@ -34,20 +42,31 @@ public record StorageOptions(Path dataDir, int maxMessagesPerShard, int retainSh
     if (readerThreads < 1) {
       throw new IllegalArgumentException("storage.readerThreads must be >= 1, got " + readerThreads);
     }
+    backend = backend == null || backend.isBlank() ? SQLITE : backend.trim().toLowerCase(Locale.ROOT);
+    if (!backend.equals(SQLITE) && !backend.equals(POSTGRES)) {
+      throw new IllegalArgumentException("storage.backend must be sqlite or postgres, got '" + backend + "'");
+    }
+    if (backend.equals(POSTGRES) && (postgresUrl == null || postgresUrl.isBlank())) {
+      throw new IllegalArgumentException("storage.backend postgres needs storage.postgres.url "
+        + "(MIDNIGHT_STORAGE_POSTGRES_URL), e.g. postgresql://midnight@127.0.0.1:5432/midnight");
+    }
+    if (postgresPoolSize < 1) {
+      throw new IllegalArgumentException("storage.postgres.poolSize must be >= 1, got " + postgresPoolSize);
+    }
   }
 
-  /** Reads {@code {dataDir, storage: {...}}}; a missing key takes its {@code DEFAULT_*}. */
+  /** Reads {@code {dataDir, storage: {..., postgres: {url, poolSize}}}}; a missing key takes its {@code DEFAULT_*}. */
   public static StorageOptions fromConfig(JsonObject config) {
     JsonObject storage = config.getJsonObject("storage", new JsonObject());
+    JsonObject postgres = storage.getJsonObject("postgres", new JsonObject());
     return new StorageOptions(
       Path.of(config.getString("dataDir", DEFAULT_DATA_DIR)),
       storage.getInteger("maxMessagesPerShard", DEFAULT_MAX_MESSAGES_PER_SHARD),
       storage.getInteger("retainShards", DEFAULT_RETAIN_SHARDS),
       storage.getInteger("maxBatch", DEFAULT_MAX_BATCH),
-      storage.getInteger("readerThreads", DEFAULT_READER_THREADS));
-  }
-
-  public StorageOptions withMaxBatch(int batch) {
-    return new StorageOptions(dataDir, maxMessagesPerShard, retainShards, batch, readerThreads);
+      storage.getInteger("readerThreads", DEFAULT_READER_THREADS),
+      storage.getString("backend", SQLITE),
+      postgres.getString("url"),
+      postgres.getInteger("poolSize", DEFAULT_POSTGRES_POOL_SIZE));
   }
 }

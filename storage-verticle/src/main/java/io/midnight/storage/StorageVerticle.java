@@ -6,6 +6,7 @@ import io.midnight.common.BusCodecs;
 import io.midnight.common.BusEndpoint;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.Fields;
+import io.midnight.storage.postgres.PgStore;
 import io.midnight.storage.sqlite.SqliteStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,9 +21,11 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The single writer of Midnight's data. Threading: one writer thread commits in groups and answers each request
- * only after its transaction is durable; readers run on their own pool with read-only connections; bus handlers
- * run on this verticle's event loop and never touch a file. Deploy exactly one per data directory.
+ * The single writer of Midnight's data, over the backend the config names ({@code storage.backend}).
+ * SQLite: one writer thread commits in groups and answers each request only after its transaction is durable;
+ * readers run on their own pool with read-only connections; bus handlers run on this verticle's event loop and never
+ * touch a file. Deploy exactly one per data directory. PostgreSQL: appends commit in groups on a connection of
+ * their own; several instances may share one database (see {@link PgStore}).
  */
 public final class StorageVerticle extends VerticleBase {
 
@@ -32,7 +35,7 @@ public final class StorageVerticle extends VerticleBase {
 
   private final Clock clock;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  private SqliteStore store;
+  private Store store;
 
   public StorageVerticle() {
     this(Clock.systemUTC());
@@ -46,11 +49,15 @@ public final class StorageVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     StorageOptions options = StorageOptions.fromConfig(config());
-    return vertx.executeBlocking(() -> SqliteStore.open(vertx, options, clock, r -> context.runOnContext(v -> r.run())))
+    Future<Store> opening = options.backend().equals(StorageOptions.POSTGRES)
+      ? PgStore.open(vertx, options, clock)
+      : vertx.executeBlocking(() -> SqliteStore.open(vertx, options, clock, r -> context.runOnContext(v -> r.run())));
+    return opening
       .compose(opened -> {
         store = opened;
-        LOG.info("storage ready in {} (max {} messages per shard, retain {} sealed shard(s))",
-          options.dataDir().toAbsolutePath(), options.maxMessagesPerShard(), options.retainShards());
+        LOG.info("storage ready: {} (max {} messages per shard, retain {} sealed shard(s))",
+          options.backend().equals(StorageOptions.POSTGRES) ? "PostgreSQL" : options.dataDir().toAbsolutePath(),
+          options.maxMessagesPerShard(), options.retainShards());
         return Future.all(List.of(
           handle(Addresses.STORAGE_USERS_CREATE, b -> store.createUsers(Fields.requireArray(b, "users"))),
           handle(Addresses.STORAGE_USERS_FIND, b -> store.findUser(Fields.requireString(b, "username"))),
@@ -81,7 +88,7 @@ public final class StorageVerticle extends VerticleBase {
             return store.search(Fields.requireString(b, "q"), Fields.optionalLong(b, "roomId"),
               before == null ? Long.MAX_VALUE : before, Fields.limit(b, "limit", 20, MAX_SEARCH));
           }),
-          handle(Addresses.STORAGE_STATS, b -> Future.succeededFuture(store.stats()))));
+          handle(Addresses.STORAGE_STATS, b -> store.stats())));
       });
   }
 
@@ -106,10 +113,7 @@ public final class StorageVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
-      .eventually(() -> store == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-        store.close();
-        LOG.info("storage closed");
-        return null;
-      }));
+      .eventually(() -> store == null ? Future.succeededFuture()
+        : store.close().onSuccess(v -> LOG.info("storage closed")));
   }
 }

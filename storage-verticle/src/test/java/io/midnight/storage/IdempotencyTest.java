@@ -21,10 +21,15 @@ class IdempotencyTest {
   private Vertx vertx;
   private StorageHarness store;
 
+  /** The storage config under test; the PostgreSQL subclass points it at a fresh database. */
+  JsonObject storage(JsonObject storage) {
+    return storage;
+  }
+
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    store = new StorageHarness(vertx, dir, new JsonObject().put("maxMessagesPerShard", 10)).start();
+    store = new StorageHarness(vertx, dir, storage(new JsonObject().put("maxMessagesPerShard", 10))).start();
     store.seedRooms(1);
   }
 

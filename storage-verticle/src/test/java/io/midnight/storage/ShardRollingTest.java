@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Rolling shards on real SQLite files: counts, reads across shards, and restart into the right shard. */
+/** Rolling shards (SQLite files; PostgreSQL partitions in the subclass): counts, reads across shards, restart. */
 class ShardRollingTest {
 
   @TempDir
@@ -24,10 +25,18 @@ class ShardRollingTest {
   private Vertx vertx;
   private StorageHarness store;
 
+  /** The storage config under test; the PostgreSQL subclass points it at a fresh database. */
+  JsonObject storage(JsonObject storage) {
+    return storage;
+  }
+
   @BeforeEach
-  void start() {
+  void start(TestInfo test) {
     vertx = Vertx.vertx();
-    store = new StorageHarness(vertx, dir, new JsonObject().put("maxMessagesPerShard", 1_000)).start();
+    boolean retention = test.getTestMethod().orElseThrow().getName().startsWith("retention");
+    store = new StorageHarness(vertx, dir, storage(retention
+      ? new JsonObject().put("maxMessagesPerShard", 10).put("retainShards", 2)
+      : new JsonObject().put("maxMessagesPerShard", 1_000))).start();
     store.seedRooms(2);
   }
 
@@ -36,10 +45,23 @@ class ShardRollingTest {
     vertx.close().await();
   }
 
-  private List<String> shardFiles() throws IOException {
+  /** The shards that exist, by name, oldest first (spares created ahead of need not included). */
+  List<String> shardNames() throws IOException {
     try (Stream<Path> files = Files.list(dir.resolve("messages"))) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("shard-\\d{6}\\.db")).sorted().toList();
     }
+  }
+
+  StorageHarness store() {
+    return store;
+  }
+
+  String shardName(int number) {
+    return String.format("shard-%06d.db", number);
+  }
+
+  private List<String> shardNames(int... numbers) {
+    return java.util.Arrays.stream(numbers).mapToObj(this::shardName).toList();
   }
 
   @Test
@@ -54,8 +76,7 @@ class ShardRollingTest {
     assertThat(acks).allSatisfy(a -> assertThat(a.containsKey("error")).isFalse());
     assertThat(acks).extracting(a -> a.getLong("id")).containsExactlyElementsOf(
       java.util.stream.LongStream.rangeClosed(1, 5_500).boxed().toList());
-    assertThat(shardFiles()).containsExactly("shard-000001.db", "shard-000002.db", "shard-000003.db",
-      "shard-000004.db", "shard-000005.db", "shard-000006.db");
+    assertThat(shardNames()).containsExactlyElementsOf(shardNames(1, 2, 3, 4, 5, 6));
     JsonObject stats = store.stats();
     assertThat(stats.getLong("messages")).isEqualTo(5_500);
     assertThat(stats.getJsonObject("shards").getInteger("count")).isEqualTo(6);
@@ -84,21 +105,19 @@ class ShardRollingTest {
     JsonObject ack = store.appendOne(StorageHarness.message(1, 7, "after restart", "after"));
     assertThat(ack.getLong("id")).isEqualTo(5_501);
     assertThat(ack.getLong("seq")).isEqualTo(2_751);
-    assertThat(shardFiles()).hasSize(6);
-    assertThat(store.stats().getJsonObject("shards").getString("active")).isEqualTo("shard-000006.db");
+    assertThat(shardNames()).hasSize(6);
+    assertThat(store.stats().getJsonObject("shards").getString("active")).isEqualTo(shardName(6));
     assertThat(store.stats().getJsonObject("shards").getLong("activeMessages")).isEqualTo(501);
   }
 
   @Test
   void retentionDeletesOldestSealedShardsButNeverReusesSeqs() throws IOException {
-    store.stop();
-    store = new StorageHarness(vertx, dir, new JsonObject().put("maxMessagesPerShard", 10).put("retainShards", 2)).start();
     List<JsonObject> messages = new ArrayList<>();
     for (int i = 1; i <= 55; i++) {
       messages.add(StorageHarness.message(1, 1, "m" + i, null));
     }
     store.append(messages, 5);
-    assertThat(shardFiles()).containsExactly("shard-000004.db", "shard-000005.db", "shard-000006.db");
+    assertThat(shardNames()).containsExactlyElementsOf(shardNames(4, 5, 6));
     assertThat(store.wholeHistory(1, 100)).extracting(m -> m.getLong("seq"))
       .containsExactlyElementsOf(java.util.stream.LongStream.iterate(55, s -> s >= 31, s -> s - 1).boxed().toList());
 

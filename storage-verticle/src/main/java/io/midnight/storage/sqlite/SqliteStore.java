@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.midnight.common.metrics.Meters;
 import io.midnight.common.AppendReply;
 import io.midnight.common.AppendRequest;
+import io.midnight.storage.SearchTerms;
 import io.midnight.storage.StorageOptions;
+import io.midnight.storage.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -29,14 +31,16 @@ import java.util.function.Consumer;
  *
  * <p>Every method returns a future completed on the caller's Vert.x context: writes once durable, reads once read.
  */
-public final class SqliteStore implements AutoCloseable {
+public final class SqliteStore implements Store {
 
+  private final Vertx vertx;
   private final WriterState state;
   private final GroupCommitWriter writer;
   private final StoreReader reader;
   private final WorkerExecutor readers;
 
   private SqliteStore(Vertx vertx, WriterState state, StorageOptions options, Consumer<Runnable> replies) {
+    this.vertx = vertx;
     this.state = state;
     this.writer = new GroupCommitWriter(state, options.maxBatch(), replies);
     this.reader = new StoreReader(state);
@@ -71,27 +75,32 @@ public final class SqliteStore implements AutoCloseable {
 
   // ---- writes ----
 
+  @Override
   public Future<JsonObject> createUsers(JsonArray users) {
     return write(s -> s.createUsers(users));
   }
 
+  @Override
   public Future<JsonObject> seedRooms(JsonArray rooms) {
     return write(s -> s.seedRooms(rooms));
   }
 
+  @Override
   public Future<JsonObject> createRoom(String name, long userId) {
     return write(s -> s.createRoom(name, userId));
   }
 
+  @Override
   public Future<JsonObject> join(long roomId, long userId) {
     return write(s -> s.join(roomId, userId));
   }
 
+  @Override
   public Future<JsonObject> leave(long roomId, long userId) {
     return write(s -> s.leave(roomId, userId));
   }
 
-  /** One result per message, in order, once all are durable. */
+  @Override
   public Future<AppendReply> append(AppendRequest request) {
     AppendBatch batch = new AppendBatch(request);
     return write(batch, batch.size());
@@ -115,27 +124,30 @@ public final class SqliteStore implements AutoCloseable {
 
   // ---- reads ----
 
+  @Override
   public Future<JsonObject> findUser(String username) {
     return read(() -> reader.findUser(username));
   }
 
+  @Override
   public Future<JsonObject> listRooms() {
     return read(() -> new JsonObject().put("rooms", reader.listRooms()));
   }
 
+  @Override
   public Future<JsonObject> isMember(long roomId, long userId) {
     return read(() -> new JsonObject().put("member", reader.isMember(roomId, userId)));
   }
 
-  /** Newest first; {@code next} is the seq to pass as {@code beforeSeq} for the older page, or null at the start. */
+  @Override
   public Future<JsonObject> history(long roomId, long beforeSeq, int limit) {
     return read(() -> {
       reader.requireRoom(roomId);
-      return page(reader.history(roomId, beforeSeq, limit + 1), limit, "seq");
+      return Store.page(reader.history(roomId, beforeSeq, limit + 1), limit, "seq");
     });
   }
 
-  /** Oldest first; {@code more} tells that the limit cut the answer short. */
+  @Override
   public Future<JsonObject> since(long roomId, long afterSeq, long afterId, int limit) {
     return read(() -> {
       reader.requireRoom(roomId);
@@ -147,10 +159,11 @@ public final class SqliteStore implements AutoCloseable {
   }
 
   /** Every shard that can hold a match is searched at once; results merge newest first. */
+  @Override
   public Future<JsonObject> search(String typed, Long roomId, long beforeId, int limit) {
     String query;
     try {
-      query = FtsQuery.of(typed);
+      query = SearchTerms.parse(typed).fts5();
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -164,28 +177,26 @@ public final class SqliteStore implements AutoCloseable {
       List<JsonObject> merged = new ArrayList<>();
       perShard.forEach(f -> merged.addAll(f.result()));
       merged.sort(Comparator.comparingLong((JsonObject m) -> m.getLong("id")).reversed());
-      return page(merged.subList(0, Math.min(merged.size(), limit + 1)), limit, "id");
+      return Store.page(merged.subList(0, Math.min(merged.size(), limit + 1)), limit, "id");
     });
-  }
-
-  private static JsonObject page(List<JsonObject> messages, int limit, String cursor) {
-    boolean more = messages.size() > limit;
-    List<JsonObject> shown = more ? messages.subList(0, limit) : messages;
-    return new JsonObject()
-      .put("messages", new JsonArray(new ArrayList<>(shown)))
-      .put("next", more ? shown.get(shown.size() - 1).getLong(cursor) : null);
   }
 
   private <T> Future<T> read(Callable<T> query) {
     return readers.executeBlocking(query, false);
   }
 
-  public JsonObject stats() {
+  @Override
+  public Future<JsonObject> stats() {
+    return Future.succeededFuture(statsNow());
+  }
+
+  private JsonObject statsNow() {
     ShardManifest manifest = state.manifest();
     long active = state.activeCount();
     long commits = writer.commits();
     String refusal = writer.refusal();
     return new JsonObject()
+      .put("backend", "sqlite")
       .put("writable", refusal == null)
       .put("refusal", refusal)
       .put("users", state.userCount())
@@ -208,14 +219,16 @@ public final class SqliteStore implements AutoCloseable {
         .put("queued", writer.queued()));
   }
 
-  /** Commits what is queued, then closes every file. Blocking. */
   @Override
-  public void close() throws InterruptedException {
-    try {
-      writer.close();
-    } finally {
-      reader.close();
-      readers.close();
-    }
+  public Future<Void> close() {
+    return vertx.executeBlocking(() -> {
+      try {
+        writer.close();
+      } finally {
+        reader.close();
+        readers.close();
+      }
+      return null;
+    });
   }
 }

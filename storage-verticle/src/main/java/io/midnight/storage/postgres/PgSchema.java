@@ -1,0 +1,125 @@
+package io.midnight.storage.postgres;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * The PostgreSQL schema and its migrations. {@link #MIGRATIONS} only grows: entry {@code i} takes the schema from
+ * version {@code i} to {@code i + 1}. Every start applies what the database lacks, in one transaction under an
+ * advisory lock, so storage instances starting together migrate once.
+ */
+final class PgSchema {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PgSchema.class);
+
+  /** Advisory lock keys (one namespace for Midnight's locks). */
+  static final long MIGRATION_LOCK = 0x4d49444e_0001L;
+  static final long PARTITION_LOCK = 0x4d49444e_0002L;
+  static final long ROOM_ID_LOCK = 0x4d49444e_0003L;
+
+  private static final List<List<String>> MIGRATIONS = List.of(List.of(
+    """
+    CREATE TABLE users(
+      id bigint PRIMARY KEY,
+      username text NOT NULL,
+      password_hash text,
+      created_at bigint NOT NULL)""",
+    "CREATE UNIQUE INDEX users_username ON users(lower(username))",
+    "CREATE SEQUENCE user_ids",
+    // last_seq is the room's counter: appends take it under the row lock, so seqs stay gapless across instances
+    """
+    CREATE TABLE rooms(
+      id bigint PRIMARY KEY,
+      name text NOT NULL UNIQUE,
+      created_by bigint,
+      created_at bigint NOT NULL,
+      last_seq bigint NOT NULL DEFAULT 0,
+      members bigint NOT NULL DEFAULT 0)""",
+    """
+    CREATE TABLE memberships(
+      room_id bigint NOT NULL REFERENCES rooms(id),
+      user_id bigint NOT NULL,
+      joined_at bigint NOT NULL,
+      PRIMARY KEY(room_id, user_id))""",
+    "CREATE INDEX memberships_user ON memberships(user_id)",
+    "CREATE SEQUENCE message_ids",
+    // one partition per shard: ranges of ids, created ahead of need, dropped by retention
+    """
+    CREATE TABLE messages(
+      id bigint NOT NULL,
+      room_id bigint NOT NULL,
+      seq bigint NOT NULL,
+      sender_id bigint NOT NULL,
+      sender text NOT NULL,
+      text text NOT NULL,
+      client_msg_id text,
+      ts bigint NOT NULL) PARTITION BY RANGE (id)""",
+    "CREATE INDEX messages_room_seq ON messages(room_id, seq)",
+    "CREATE INDEX messages_text ON messages USING gin(to_tsvector('simple', text))",
+    // idempotency across instances and restarts; pruned with the partition its message lived in
+    """
+    CREATE TABLE message_keys(
+      sender_id bigint NOT NULL,
+      client_msg_id text NOT NULL,
+      id bigint NOT NULL,
+      room_id bigint NOT NULL,
+      seq bigint NOT NULL,
+      ts bigint NOT NULL,
+      PRIMARY KEY(sender_id, client_msg_id))""",
+    "CREATE INDEX message_keys_id ON message_keys(id)",
+    """
+    CREATE TABLE shards(
+      shard int PRIMARY KEY,
+      min_id bigint NOT NULL,
+      max_id bigint NOT NULL,
+      message_count bigint NOT NULL DEFAULT 0,
+      created_at bigint NOT NULL)""")
+  );
+
+  private PgSchema() {
+  }
+
+  /** Brings the database to the newest version; answers the version found. */
+  static Future<Integer> migrate(Pool pool) {
+    return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")").execute()
+      .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS midnight_schema(version int NOT NULL)").execute())
+      .compose(v -> conn.query("SELECT max(version) FROM midnight_schema").execute())
+      .compose(rows -> {
+        Row row = rows.iterator().next();
+        int found = row.getInteger(0) == null ? 0 : row.getInteger(0);
+        if (found > MIGRATIONS.size()) {
+          return Future.failedFuture(new IllegalStateException("the database has Midnight schema version " + found
+            + ", newer than this build knows (" + MIGRATIONS.size() + "): run a newer Midnight"));
+        }
+        Future<Void> chain = Future.succeededFuture();
+        for (int v = found; v < MIGRATIONS.size(); v++) {
+          for (String ddl : MIGRATIONS.get(v)) {
+            chain = chain.compose(x -> run(conn, ddl));
+          }
+        }
+        int target = MIGRATIONS.size();
+        return chain.compose(x -> found == target ? Future.succeededFuture()
+            : run(conn, "DELETE FROM midnight_schema").compose(y -> run(conn, "INSERT INTO midnight_schema VALUES(" + target + ")")))
+          .map(x -> {
+            if (found < target) {
+              LOG.info("PostgreSQL schema migrated from version {} to {}", found, target);
+            }
+            return found;
+          });
+      }));
+  }
+
+  private static Future<Void> run(SqlConnection conn, String sql) {
+    return conn.query(sql).execute().mapEmpty();
+  }
+
+  static String partition(int shard) {
+    return String.format("messages_%06d", shard);
+  }
+}

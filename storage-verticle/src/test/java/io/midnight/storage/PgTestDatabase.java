@@ -1,0 +1,118 @@
+package io.midnight.storage;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Assumptions;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Fresh databases on the PostgreSQL server the tests may use: {@code MIDNIGHT_TEST_PG_URL}, by default this
+ * machine's {@code postgresql://postgres@127.0.0.1:5432/postgres}. Without a reachable server the tests that need it
+ * are skipped, saying why, unless {@code MIDNIGHT_TEST_REQUIRE_PG} is set (CI sets it): then they fail.
+ */
+public final class PgTestDatabase implements AutoCloseable {
+
+  public static final String ADMIN_URL = System.getenv().getOrDefault("MIDNIGHT_TEST_PG_URL",
+    "postgresql://postgres@127.0.0.1:5432/postgres");
+
+  private final String name;
+
+  private PgTestDatabase(String name) {
+    this.name = name;
+  }
+
+  /** Creates an empty database named {@code midnight_test_<random>}. */
+  public static PgTestDatabase create() {
+    String name = "midnight_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    admin("CREATE DATABASE " + name, true);
+    return new PgTestDatabase(name);
+  }
+
+  /** The URL of this database, for {@code storage.postgres.url}. */
+  public String url() {
+    PgConnectOptions admin = PgConnectOptions.fromUri(ADMIN_URL);
+    return "postgresql://" + admin.getUser() + (admin.getPassword() == null || admin.getPassword().isEmpty() ? ""
+      : ":" + admin.getPassword()) + "@" + admin.getHost() + ":" + admin.getPort() + "/" + name;
+  }
+
+  /** {@code storage} config with this database as the backend. */
+  public JsonObject storage(JsonObject storage) {
+    return storage.copy().put("backend", "postgres").put("postgres", new JsonObject().put("url", url()));
+  }
+
+  /** Runs one query against this database and answers its rows (test thread only). */
+  public List<Row> query(String sql, Object... args) {
+    Vertx vertx = Vertx.vertx();
+    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url())).using(vertx).build();
+    try {
+      List<Row> rows = new ArrayList<>();
+      pool.preparedQuery(sql).execute(Tuple.wrap(Arrays.asList(args))).await().forEach(rows::add);
+      return rows;
+    } finally {
+      pool.close().await();
+      vertx.close().await();
+    }
+  }
+
+  /**
+   * A test's database, created on first use; JUnit makes an instance per test. They are dropped by
+   * {@link #dropAll()} after the class, once the verticles using them are closed.
+   */
+  public static final class PerTest {
+    private static final List<PgTestDatabase> CREATED = new ArrayList<>();
+    private PgTestDatabase db;
+
+    /** {@code storage} config pointing at this test's database. */
+    public JsonObject storage(JsonObject storage) {
+      return db().storage(storage);
+    }
+
+    public PgTestDatabase db() {
+      if (db == null) {
+        db = create();
+        synchronized (CREATED) {
+          CREATED.add(db);
+        }
+      }
+      return db;
+    }
+
+    public static void dropAll() {
+      synchronized (CREATED) {
+        CREATED.forEach(PgTestDatabase::close);
+        CREATED.clear();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", false);
+  }
+
+  private static void admin(String statement, boolean skipWhenUnreachable) {
+    Vertx vertx = Vertx.vertx();
+    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(ADMIN_URL)).using(vertx).build();
+    try {
+      pool.query(statement).execute().await();
+    } catch (RuntimeException e) {
+      if (skipWhenUnreachable && System.getenv("MIDNIGHT_TEST_REQUIRE_PG") == null) {
+        Assumptions.abort("PostgreSQL is not reachable at " + ADMIN_URL + " (" + e.getMessage() + "): the PostgreSQL "
+          + "backend tests are skipped; start PostgreSQL or set MIDNIGHT_TEST_PG_URL");
+      }
+      throw new IllegalStateException("PostgreSQL at " + ADMIN_URL + ": " + e.getMessage(), e);
+    } finally {
+      pool.close().await();
+      vertx.close().await();
+    }
+  }
+}
