@@ -24,9 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClusterIT {
 
-  private static final Map<String, String> ENV = Map.of(
-    "MIDNIGHT_AUTH_JWT_KEY", "cluster-it-signing-key-0123456789abcdefghij",
-    "MIDNIGHT_MESSAGES_RATE_PER_SECOND", "500", "MIDNIGHT_MESSAGES_BURST", "1000");
+  /** Every node's environment; the PostgreSQL subclass adds its backend. */
+  Map<String, String> env() {
+    return Map.of("MIDNIGHT_AUTH_JWT_KEY", "cluster-it-signing-key-0123456789abcdefghij",
+      "MIDNIGHT_MESSAGES_RATE_PER_SECOND", "500", "MIDNIGHT_MESSAGES_BURST", "1000");
+  }
 
   @TempDir
   Path dir;
@@ -39,10 +41,10 @@ class ClusterIT {
     int portA = MidnightProcess.freePort();
     int portB = MidnightProcess.freePort();
     try (MidnightProcess services = MidnightProcess.start(node("storage,user-service,message-service", hz[0], members,
-           "services"), 0, ENV, dir.resolve("services.log"));
-         MidnightProcess gatewayA = MidnightProcess.start(gateway(hz[1], members, portA, "a"), portA, ENV,
+           "services"), 0, env(), dir.resolve("services.log"));
+         MidnightProcess gatewayA = MidnightProcess.start(gateway(hz[1], members, portA, "a"), portA, env(),
            dir.resolve("a.log"));
-         MidnightProcess gatewayB = MidnightProcess.start(gateway(hz[2], members, portB, "b"), portB, ENV,
+         MidnightProcess gatewayB = MidnightProcess.start(gateway(hz[2], members, portB, "b"), portB, env(),
            dir.resolve("b.log"))) {
       String alice = gatewayA.api.user("alice_cluster").getString("token");
       String bob = gatewayB.api.user("bob_cluster").getString("token");
@@ -76,7 +78,7 @@ class ClusterIT {
       assertThat(refused.errorCode()).isEqualTo("unavailable");
       assertThat(gatewayB.api.get("/health", null).status()).isEqualTo(503);
       try (MidnightProcess back = MidnightProcess.start(node("storage,user-service,message-service", hz[0], members,
-        "services"), 0, ENV, dir.resolve("services-again.log"))) {
+        "services"), 0, env(), dir.resolve("services-again.log"))) {
         long deadline = System.currentTimeMillis() + 60_000;
         while (gatewayB.api.get("/health", null).status() != 200 && System.currentTimeMillis() < deadline) {
           Thread.sleep(200);
@@ -91,18 +93,18 @@ class ClusterIT {
     }
   }
 
-  private List<String> node(String verticles, int hzPort, String members, String name) {
+  List<String> node(String verticles, int hzPort, String members, String name) {
     return new ArrayList<>(List.of("run", verticles, "--cluster", "--cluster-port", String.valueOf(hzPort),
       "--members", members, "--data", dir.resolve(name).toString()));
   }
 
-  private List<String> gateway(int hzPort, String members, int httpPort, String name) {
+  List<String> gateway(int hzPort, String members, int httpPort, String name) {
     List<String> args = node("gateway", hzPort, members, name);
     args.addAll(List.of("--host", "127.0.0.1", "--port", String.valueOf(httpPort)));
     return args;
   }
 
-  private static void send(MidnightProcess gateway, String token, int from, int to) {
+  static void send(MidnightProcess gateway, String token, int from, int to) {
     for (int i = from; i < to; i++) {
       JsonObject body = new JsonObject().put("text", "🎆 across the cluster #" + i).put("clientMsgId", "c" + i);
       assertThat(gateway.api.post("/api/rooms/1/messages", token, body).status()).isEqualTo(201);

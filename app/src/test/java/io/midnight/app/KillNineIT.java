@@ -35,9 +35,22 @@ class KillNineIT {
   @TempDir
   Path dir;
 
-  private static final Map<String, String> ENV = Map.of(
-    "MIDNIGHT_MESSAGES_RATE_PER_SECOND", "100000",
-    "MIDNIGHT_MESSAGES_BURST", "100000");
+  /** The server's environment; the PostgreSQL subclass adds its backend. */
+  Map<String, String> env() {
+    return Map.of("MIDNIGHT_MESSAGES_RATE_PER_SECOND", "100000", "MIDNIGHT_MESSAGES_BURST", "100000");
+  }
+
+  /** Every username the store holds, read from the store itself (not through Midnight). */
+  Set<String> storedUsernames(Path data) throws Exception {
+    Set<String> stored = new HashSet<>();
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("catalog.db") + "?open_mode=1");
+         ResultSet rs = db.createStatement().executeQuery("SELECT username FROM users")) {
+      while (rs.next()) {
+        stored.add(rs.getString(1));
+      }
+    }
+    return stored;
+  }
 
   record Sent(String token, long room, String clientMsgId, String text) {
   }
@@ -54,7 +67,7 @@ class KillNineIT {
     ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     List<JsonObject> senders;
 
-    try (MidnightProcess first = MidnightProcess.serve(data, port, ENV, log)) {
+    try (MidnightProcess first = MidnightProcess.serve(data, port, env(), log)) {
       JsonArray batch = new JsonArray();
       for (int i = 0; i < 16; i++) {
         batch.add(new JsonObject().put("username", "sender_" + i));
@@ -140,15 +153,8 @@ class KillNineIT {
     assertThat(ackedMessages.size()).isGreaterThanOrEqualTo(3_000);
     assertThat(ackedUsers.size()).isGreaterThanOrEqualTo(300);
 
-    try (MidnightProcess second = MidnightProcess.serve(data, port, ENV, log)) {
-      Set<String> stored = new HashSet<>();
-      try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("catalog.db") + "?open_mode=1");
-           ResultSet rs = db.createStatement().executeQuery("SELECT username FROM users")) {
-        while (rs.next()) {
-          stored.add(rs.getString(1));
-        }
-      }
-      assertThat(stored).containsAll(ackedUsers);
+    try (MidnightProcess second = MidnightProcess.serve(data, port, env(), log)) {
+      assertThat(storedUsernames(data)).containsAll(ackedUsers);
 
       String reader = senders.get(0).getString("token"); // issued before the crash: the key survived too
       Map<Long, List<JsonObject>> before = new HashMap<>();

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The seed lost users when concurrent writers rewrote users.json. Here 20 concurrent HTTP clients create 10,000
- * users (singles and batches mixed) and 20,000 messages go into 10 rooms from concurrent senders; the real SQLite
- * files and the API must then hold exactly that, with every room's seqs 1..n.
+ * users (singles and batches mixed) and 20,000 messages go into 10 rooms from concurrent senders; the store (real SQLite
+ * files here; PostgreSQL in the subclass) and the API must then hold exactly that, with every room's seqs 1..n.
  */
 class SeedRaceTest {
 
@@ -33,10 +33,21 @@ class SeedRaceTest {
   static Path dir;
   static InProcessMidnight midnight;
 
+  static final JsonObject UNLIMITED = new JsonObject()
+    .put("messages", new JsonObject().put("ratePerSecond", 100_000.0).put("burst", 100_000));
+
   @BeforeAll
   static void start() {
-    midnight = new InProcessMidnight(dir, new JsonObject()
-      .put("messages", new JsonObject().put("ratePerSecond", 100_000.0).put("burst", 100_000)));
+    midnight = new InProcessMidnight(dir, UNLIMITED);
+  }
+
+  /** Users in the store, distinct usernames, distinct ids: read from the store itself, not through Midnight. */
+  long[] storedUsers() throws Exception {
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("catalog.db") + "?open_mode=1");
+         ResultSet rs = db.createStatement().executeQuery("SELECT count(*), count(DISTINCT username), "
+           + "count(DISTINCT id) FROM users")) {
+      return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+    }
   }
 
   @AfterAll
@@ -77,13 +88,7 @@ class SeedRaceTest {
     clients.shutdown();
     assertThat(total).isEqualTo(10_000);
 
-    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("catalog.db") + "?open_mode=1");
-         ResultSet rs = db.createStatement().executeQuery("SELECT count(*), count(DISTINCT username), "
-           + "count(DISTINCT id) FROM users")) {
-      assertThat(rs.getLong(1)).isEqualTo(10_000);
-      assertThat(rs.getLong(2)).isEqualTo(10_000);
-      assertThat(rs.getLong(3)).isEqualTo(10_000);
-    }
+    assertThat(storedUsers()).containsExactly(10_000, 10_000, 10_000);
   }
 
   @Test
