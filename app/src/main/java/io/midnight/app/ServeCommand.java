@@ -1,5 +1,6 @@
 package io.midnight.app;
 
+import io.midnight.common.config.MidnightConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -40,6 +41,11 @@ class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "a JSON or YAML configuration file")
   String config;
 
+  @Option(names = "--postgres", paramLabel = "URL", description = {"store in this PostgreSQL database instead of "
+    + "the embedded files, e.g. postgresql://midnight@127.0.0.1:5432/midnight (schema created at start;",
+    "MIDNIGHT_STORAGE_BACKEND=postgres with MIDNIGHT_STORAGE_POSTGRES_URL)"})
+  String postgres;
+
   /** For a server started by the load tool: the port goes to this file once the server is up. */
   @Option(names = "--port-file", paramLabel = "FILE", hidden = true)
   Path portFile;
@@ -66,6 +72,9 @@ class ServeCommand implements Callable<Integer> {
     if (data != null) {
       flags.put("dataDir", data);
     }
+    if (postgres != null) {
+      flags.put("storage", new JsonObject().put("backend", "postgres").put("postgres", new JsonObject().put("url", postgres)));
+    }
     Vertx vertx;
     try {
       parts(); // a bad verticle name stops here, before a cluster is joined
@@ -81,11 +90,12 @@ class ServeCommand implements Callable<Integer> {
       checkConfig(resolved);
       resolvedDataDir = resolved.getString("dataDir");
       deployed = MidnightNode.deploy(vertx, resolved, parts()).toCompletionStage().toCompletableFuture().get();
+      String store = "postgres".equals(MidnightConfig.getPath(resolved, "storage.backend"))
+        ? "PostgreSQL" : resolved.getString("dataDir");
       if (deployed.port() > 0) {
-        LOG.info("Midnight is up: http://127.0.0.1:{}/health (data in {})", deployed.port(),
-          resolved.getString("dataDir"));
+        LOG.info("Midnight is up: http://127.0.0.1:{}/health (data in {})", deployed.port(), store);
       } else {
-        LOG.info("Midnight {} is up (data in {})", parts(), resolved.getString("dataDir"));
+        LOG.info("Midnight {} is up (data in {})", parts(), store);
       }
     } catch (ExecutionException | IllegalArgumentException e) {
       System.err.println("midnight: cannot start: " + (e instanceof ExecutionException ? e.getCause() : e).getMessage());

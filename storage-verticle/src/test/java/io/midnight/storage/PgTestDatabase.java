@@ -24,6 +24,7 @@ public final class PgTestDatabase implements AutoCloseable {
   public static final String ADMIN_URL = System.getenv().getOrDefault("MIDNIGHT_TEST_PG_URL",
     "postgresql://postgres@127.0.0.1:5432/postgres");
 
+  private static volatile boolean warned;
   private final String name;
 
   private PgTestDatabase(String name) {
@@ -104,10 +105,15 @@ public final class PgTestDatabase implements AutoCloseable {
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(ADMIN_URL)).using(vertx).build();
     try {
       pool.query(statement).execute().await();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // await() rethrows the connection's IOException as it is
       if (skipWhenUnreachable && System.getenv("MIDNIGHT_TEST_REQUIRE_PG") == null) {
-        Assumptions.abort("PostgreSQL is not reachable at " + ADMIN_URL + " (" + e.getMessage() + "): the PostgreSQL "
-          + "backend tests are skipped; start PostgreSQL or set MIDNIGHT_TEST_PG_URL");
+        String why = "PostgreSQL is not reachable at " + ADMIN_URL + " (" + e.getMessage() + "): the PostgreSQL "
+          + "backend tests are skipped; start PostgreSQL or set MIDNIGHT_TEST_PG_URL";
+        if (!warned) {
+          warned = true;
+          System.err.println("WARNING: " + why);
+        }
+        Assumptions.abort(why);
       }
       throw new IllegalStateException("PostgreSQL at " + ADMIN_URL + ": " + e.getMessage(), e);
     } finally {
