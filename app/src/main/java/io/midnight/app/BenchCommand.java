@@ -27,7 +27,7 @@ final class BenchCommand implements Runnable {
     description = {"Durable appends/s through the storage verticle (group commit vs one transaction per message),",
       "history and search latency on a store of --store-messages messages in 10 shards,",
       "and users/s through POST /api/users/batch. A warm-up run comes first; everything runs in temporary",
-      "directories and is deleted afterwards."})
+      "directories (or databases, with --postgres) and is deleted afterwards."})
   static final class Storage implements Callable<Integer> {
 
     @Option(names = "--messages", description = "appends measured with group commit (default ${DEFAULT-VALUE})")
@@ -42,9 +42,14 @@ final class BenchCommand implements Runnable {
     @Option(names = "--users", description = "users created through the batch API (default ${DEFAULT-VALUE})")
     int users = 100_000;
 
+    @Option(names = "--postgres", paramLabel = "URL", description = {"measure the PostgreSQL backend instead: each "
+      + "phase creates a database through URL", "(e.g. postgresql://postgres@127.0.0.1:5432/postgres) and drops it "
+      + "afterwards; adds a bare-INSERT ceiling"})
+    String postgres;
+
     @Override
     public Integer call() throws Exception {
-      return new StorageBench(messages, baselineMessages, storeMessages, users).run();
+      return new StorageBench(messages, baselineMessages, storeMessages, users, postgres).run();
     }
   }
 
