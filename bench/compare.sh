@@ -53,5 +53,5 @@ measure midnight "http://127.0.0.1:$midnight_port" "${shift_args[@]}"
 server=$!
 measure node "http://127.0.0.1:$node_port" "${shift_args[@]}"
 
-node "$root/bench/socketio-node/table.js" "$out/midnight" "$out/node" | tee "$out/compare.md"
+node "$root/bench/socketio-node/table.js" "Midnight=$out/midnight" "Node socket.io 4.8=$out/node" | tee "$out/compare.md"
 echo "compare: reports in $out"

@@ -1,12 +1,17 @@
-// Prints two load-test reports side by side as a Markdown table: node table.js MIDNIGHT_DIR NODE_DIR
+// Prints load-test reports side by side as a Markdown table: node table.js LABEL=DIR LABEL=DIR ...
+// (each DIR holds the load tool's report.json and the script's server.json)
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
-const [midnight, node] = process.argv.slice(2).map((dir) => ({
-  report: JSON.parse(readFileSync(join(dir, 'report.json'))),
-  server: JSON.parse(readFileSync(join(dir, 'server.json'))),
-}));
+const runs = process.argv.slice(2).map((arg) => {
+  const [label, dir] = arg.split(/=(.*)/s);
+  return {
+    label,
+    report: JSON.parse(readFileSync(join(dir, 'report.json'))),
+    server: JSON.parse(readFileSync(join(dir, 'server.json'))),
+  };
+});
 const n = (x) => (x === null || x === undefined ? 'n/a' : Number(x).toLocaleString('en-US', { maximumFractionDigits: 2 }));
 // Sending plus draining: a server that falls behind keeps delivering after the last send.
 const busy = (r) => r.phases.filter((p) => p.name === 'send' || p.name === 'drain').reduce((t, p) => t + p.seconds, 0)
@@ -26,8 +31,8 @@ const rows = [
   ['durable acks', (s) => (s.report.verification.storeChecked === false ? 'no (in memory)' : 'yes (fsync before ack)')],
   ['verdict', (s) => s.report.verification.verdict],
 ];
-const c = midnight.report.config;
-console.log(`${midnight.report.preset}: ${n(c.users)} users, ${c.rooms} rooms, ${c.durationSeconds} s at ${c.ratePerUser} msgs/s per user\n`);
-console.log('| | Midnight | Node socket.io 4.8 |');
-console.log('|---|---|---|');
-for (const [label, cell] of rows) console.log(`| ${label} | ${cell(midnight)} | ${cell(node)} |`);
+const c = runs[0].report.config;
+console.log(`${runs[0].report.preset}: ${n(c.users)} users, ${c.rooms} rooms, ${c.durationSeconds} s at ${c.ratePerUser} msgs/s per user\n`);
+console.log(`| | ${runs.map((r) => r.label).join(' | ')} |`);
+console.log(`|---|${runs.map(() => '---').join('|')}|`);
+for (const [label, cell] of rows) console.log(`| ${label} | ${runs.map(cell).join(' | ')} |`);
