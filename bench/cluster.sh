@@ -13,7 +13,7 @@ shift || true
 out="$root/bench/out/$(date +%Y%m%d-%H%M%S)-cluster-$preset"
 mkdir -p "$out"
 "$root/midnight" --version >/dev/null            # builds the jar when it is missing or stale
-midnight() { java ${MIDNIGHT_JAVA_OPTS:-} -jar "$root/app/target/midnight.jar" "$@"; } # the nodes never rebuild it
+jar="$root/app/target/midnight.jar"                # run directly: the nodes must not rebuild it at once
 export MIDNIGHT_AUTH_JWT_KEY="bench-cluster-signing-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 pg_admin="${MIDNIGHT_BENCH_POSTGRES:-}"
 databases=()
@@ -41,7 +41,8 @@ store() {
 
 start_node() { # NAME ARGS...: starts one node in the background
   local name="$1"; shift
-  midnight "$@" > "$out/$name.log" 2>&1 &
+  # shellcheck disable=SC2086
+  (exec java ${MIDNIGHT_JAVA_OPTS:-} -jar "$jar" "$@") > "$out/$name.log" 2>&1 &   # $! is the JVM itself
   pids+=($!)
 }
 
@@ -61,7 +62,8 @@ measure() { # NAME URL [load options...]: runs the load, records the nodes' CPU 
   local name="$1" url="$2" before after
   shift 2
   before="$(cpu_ticks)"
-  midnight load --preset "$preset" --target "$url" --report "$out/$name" "$@" "${load_args[@]}" \
+  # shellcheck disable=SC2086
+  java ${MIDNIGHT_JAVA_OPTS:-} -jar "$jar" load --preset "$preset" --target "$url" --report "$out/$name" "$@" "${load_args[@]}" \
     | tee "$out/$name.log" || true
   after="$(cpu_ticks)"
   printf '{"cpuSeconds": %s, "peakRssKb": %s}\n' \

@@ -93,7 +93,7 @@ public final class EngineSession {
 
   /** True while the client is not keeping up; callers that stream (replays) wait until it is false. */
   public boolean isBusy() {
-    return ws != null ? ws.writeQueueFull()
+    return ws != null ? ws.isClosed() || ws.writeQueueFull()
       : backlogFrames > options.maxQueuedFrames() / 2 || backlogBytes > options.maxQueuedBytes() / 2;
   }
 
@@ -139,6 +139,9 @@ public final class EngineSession {
    * closed as a slow consumer and false is returned.
    */
   private boolean admit(long size) {
+    if (ws != null && ws.isClosed()) {
+      return false; // the peer has gone; our close handler has not run yet (asking writeQueueFull() would throw)
+    }
     if (ws != null && !ws.writeQueueFull()) {
       backlogFrames = 0;
       backlogBytes = 0;
