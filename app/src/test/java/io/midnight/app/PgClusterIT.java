@@ -33,8 +33,7 @@ class PgClusterIT extends ClusterIT {
   @Override
   Map<String, String> env() {
     Map<String, String> env = new HashMap<>(super.env());
-    env.put("MIDNIGHT_STORAGE_BACKEND", "postgres");
-    env.put("MIDNIGHT_STORAGE_POSTGRES_URL", database.db().url());
+    env.putAll(database.db().env());
     env.put("MIDNIGHT_MESSAGES_RATE_PER_SECOND", "100000");
     env.put("MIDNIGHT_MESSAGES_BURST", "100000");
     return env;

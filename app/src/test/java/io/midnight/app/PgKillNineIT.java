@@ -17,8 +17,7 @@ class PgKillNineIT extends KillNineIT {
   @Override
   Map<String, String> env() {
     Map<String, String> env = new HashMap<>(super.env());
-    env.put("MIDNIGHT_STORAGE_BACKEND", "postgres");
-    env.put("MIDNIGHT_STORAGE_POSTGRES_URL", database.db().url());
+    env.putAll(database.db().env());
     return env;
   }
 

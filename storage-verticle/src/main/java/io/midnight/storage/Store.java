@@ -54,6 +54,13 @@ public interface Store {
   /** Commits what is queued, then lets go of files and connections. */
   Future<Void> close();
 
+  /** Messages after a point, oldest first, cut at {@code limit}: {@code more} tells that there are others. */
+  static JsonObject catchUp(List<JsonObject> messages, int limit) {
+    boolean more = messages.size() > limit;
+    return new JsonObject().put("messages", new JsonArray(more ? messages.subList(0, limit) : messages))
+      .put("more", more);
+  }
+
   /** A page of messages cut at {@code limit}: {@code next} is the cursor field of the last one shown, or null. */
   static JsonObject page(List<JsonObject> messages, int limit, String cursor) {
     boolean more = messages.size() > limit;

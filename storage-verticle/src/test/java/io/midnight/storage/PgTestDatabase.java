@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -48,6 +49,11 @@ public final class PgTestDatabase implements AutoCloseable {
   /** {@code storage} config with this database as the backend. */
   public JsonObject storage(JsonObject storage) {
     return storage.copy().put("backend", "postgres").put("postgres", new JsonObject().put("url", url()));
+  }
+
+  /** The environment that makes a Midnight process store in this database. */
+  public Map<String, String> env() {
+    return Map.of("MIDNIGHT_STORAGE_BACKEND", "postgres", "MIDNIGHT_STORAGE_POSTGRES_URL", url());
   }
 
   /** Runs one query against this database and answers its rows (test thread only). */

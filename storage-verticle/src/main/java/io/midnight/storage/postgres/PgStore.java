@@ -315,12 +315,7 @@ public final class PgStore implements Store {
   public Future<JsonObject> since(long roomId, long afterSeq, long afterId, int limit) {
     return isMember(roomId, -1).compose(v -> read("SELECT " + COLUMNS + " FROM messages WHERE room_id = $1 AND seq > $2 "
         + "AND id > $3 ORDER BY seq LIMIT $4", Tuple.of(roomId, afterSeq, afterId, limit + 1)))
-      .map(rows -> {
-        List<JsonObject> messages = messages(rows);
-        boolean more = messages.size() > limit;
-        return new JsonObject().put("messages", new JsonArray(more ? messages.subList(0, limit) : messages))
-          .put("more", more);
-      });
+      .map(rows -> Store.catchUp(messages(rows), limit));
   }
 
   @Override

@@ -151,10 +151,7 @@ public final class SqliteStore implements Store {
   public Future<JsonObject> since(long roomId, long afterSeq, long afterId, int limit) {
     return read(() -> {
       reader.requireRoom(roomId);
-      List<JsonObject> messages = reader.since(roomId, afterSeq, afterId, limit + 1);
-      boolean more = messages.size() > limit;
-      return new JsonObject().put("messages", new JsonArray(more ? messages.subList(0, limit) : messages))
-        .put("more", more);
+      return Store.catchUp(reader.since(roomId, afterSeq, afterId, limit + 1), limit);
     });
   }
 
