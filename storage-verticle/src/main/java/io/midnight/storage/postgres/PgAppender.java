@@ -11,6 +11,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -151,7 +153,11 @@ final class PgAppender {
           }
         } else {
           failure = "storage write failed: " + ar.cause().getMessage();
-          LOG.error("PostgreSQL append of {} request(s) failed; none acknowledged", batch.size(), ar.cause());
+          if (ar.cause() instanceof PgException || ar.cause() instanceof ClosedConnectionException) {
+            LOG.error("PostgreSQL append of {} request(s) failed, none acknowledged: {}", batch.size(), failure);
+          } else {
+            LOG.error("PostgreSQL append of {} request(s) failed; none acknowledged", batch.size(), ar.cause());
+          }
           batch.forEach(p -> p.promise().fail(ErrorCode.UNAVAILABLE.exception(failure)));
         }
         next();
