@@ -33,10 +33,17 @@ class PgClusterIT extends ClusterIT {
   @Override
   Map<String, String> env() {
     Map<String, String> env = new HashMap<>(super.env());
-    env.putAll(database.db().env());
     env.put("MIDNIGHT_MESSAGES_RATE_PER_SECOND", "100000");
     env.put("MIDNIGHT_MESSAGES_BURST", "100000");
     return env;
+  }
+
+  /** The store is named by the flag here ({@code PgKillNineIT} names it in the environment). */
+  @Override
+  List<String> node(String verticles, int hzPort, String members, String name) {
+    List<String> args = super.node(verticles, hzPort, members, name);
+    args.addAll(List.of("--postgres", database.db().url()));
+    return args;
   }
 
   @AfterEach
