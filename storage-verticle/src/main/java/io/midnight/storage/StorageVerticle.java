@@ -10,6 +10,7 @@ import io.midnight.storage.postgres.PgStore;
 import io.midnight.storage.sqlite.SqliteStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -49,10 +50,9 @@ public final class StorageVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     StorageOptions options = StorageOptions.fromConfig(config());
-    Future<Store> opening = options.backend().equals(StorageOptions.POSTGRES)
-      ? PgStore.open(vertx, options, clock)
-      : vertx.executeBlocking(() -> SqliteStore.open(vertx, options, clock, r -> context.runOnContext(v -> r.run())));
-    return opening
+    return onlyWriterOfItsKind(options).compose(v -> options.backend().equals(StorageOptions.POSTGRES)
+        ? PgStore.open(vertx, options, clock)
+        : vertx.executeBlocking(() -> SqliteStore.open(vertx, options, clock, r -> context.runOnContext(x -> r.run()))))
       .compose(opened -> {
         store = opened;
         LOG.info("storage ready: {} (max {} messages per shard, retain {} sealed shard(s))",
@@ -89,6 +89,31 @@ public final class StorageVerticle extends VerticleBase {
               before == null ? Long.MAX_VALUE : before, Fields.limit(b, "limit", 20, MAX_SEARCH));
           }),
           handle(Addresses.STORAGE_STATS, b -> store.stats())));
+      });
+  }
+
+  /**
+   * In a cluster, asks whether a storage node already answers. Two SQLite stores in one cluster would be two
+   * histories with their own seqs, so a SQLite node refuses to join one that has a storage node, and no node joins
+   * a SQLite one; PostgreSQL nodes share their database. (Best effort: two nodes starting in the same second both
+   * find nobody.)
+   */
+  private Future<Void> onlyWriterOfItsKind(StorageOptions options) {
+    if (!vertx.isClustered()) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.STORAGE_STATS, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(3_000))
+      .transform(ar -> {
+        if (ar.failed()) {
+          return Future.succeededFuture(); // nobody answers: this is the cluster's first storage node
+        }
+        String theirs = ar.result().body().getString("backend", StorageOptions.SQLITE);
+        if (theirs.equals(StorageOptions.POSTGRES) && options.backend().equals(StorageOptions.POSTGRES)) {
+          return Future.succeededFuture();
+        }
+        return Future.failedFuture(new IllegalStateException("this cluster already has a storage node (" + theirs
+          + "); a SQLite store has one writer per cluster: run the storage nodes with --postgres URL to have several"));
       });
   }
 
