@@ -1,5 +1,6 @@
 package io.midnight.storage;
 
+import io.midnight.storage.postgres.PgStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -41,9 +42,7 @@ public final class PgTestDatabase implements AutoCloseable {
 
   /** The URL of this database, for {@code storage.postgres.url}. */
   public String url() {
-    PgConnectOptions admin = PgConnectOptions.fromUri(ADMIN_URL);
-    return "postgresql://" + admin.getUser() + (admin.getPassword() == null || admin.getPassword().isEmpty() ? ""
-      : ":" + admin.getPassword()) + "@" + admin.getHost() + ":" + admin.getPort() + "/" + name;
+    return PgStore.withDatabase(ADMIN_URL, name);
   }
 
   /** {@code storage} config with this database as the backend. */

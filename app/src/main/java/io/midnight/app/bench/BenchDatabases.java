@@ -1,5 +1,6 @@
 package io.midnight.app.bench;
 
+import io.midnight.storage.postgres.PgStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -16,11 +17,13 @@ import java.util.List;
 public final class BenchDatabases {
 
   private final Vertx vertx;
+  private final String adminUrl;
   private final PgConnectOptions admin;
   private final List<String> created = new ArrayList<>();
 
   public BenchDatabases(Vertx vertx, String adminUrl) {
     this.vertx = vertx;
+    this.adminUrl = adminUrl;
     this.admin = PgConnectOptions.fromUri(adminUrl);
   }
 
@@ -33,14 +36,13 @@ public final class BenchDatabases {
     return storage.copy().put("backend", "postgres").put("postgres", new JsonObject().put("url", url(name)));
   }
 
-  public String url(String database) {
-    return "postgresql://" + admin.getUser() + (admin.getPassword() == null || admin.getPassword().isEmpty() ? ""
-      : ":" + admin.getPassword()) + "@" + admin.getHost() + ":" + admin.getPort() + "/" + database;
-  }
-
   /** The URL of the newest database. */
   public String newest() {
     return url(created.get(created.size() - 1));
+  }
+
+  private String url(String database) {
+    return PgStore.withDatabase(adminUrl, database);
   }
 
   public void dropAll() {

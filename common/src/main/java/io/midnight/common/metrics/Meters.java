@@ -1,6 +1,8 @@
 package io.midnight.common.metrics;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -10,6 +12,8 @@ import io.vertx.micrometer.MatchType;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
+
+import java.time.Duration;
 
 /**
  * Where Midnight's own meters go: the Prometheus registry that Vert.x's Micrometer metrics use on this node, so
@@ -28,6 +32,19 @@ public final class Meters {
   public static MeterRegistry registry() {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     return registry != null ? registry : NONE;
+  }
+
+  /** Requests committed in one transaction, whichever backend commits them. */
+  public static DistributionSummary commitBatchSizes() {
+    return DistributionSummary.builder("midnight.commit.batch.size")
+      .description("requests committed in one transaction (group commit)").register(registry());
+  }
+
+  /** Time to apply and commit one group, whichever backend commits it. */
+  public static Timer commitTimes() {
+    return Timer.builder("midnight.commit").description("time to apply and commit one group")
+      .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+      .maximumExpectedValue(Duration.ofSeconds(10)).register(registry());
   }
 
   /** The Prometheus registry to scrape, or null when metrics are off. */

@@ -15,9 +15,9 @@ import java.util.List;
 /**
  * The shards of the PostgreSQL backend: partitions of {@code messages} by id range, {@code size} ids each, listed in
  * the {@code shards} table. Partitions are created ahead of need (always one spare beyond the one being filled; a
- * batch that would pass it waits for the next one to be created first), and retention drops the oldest sealed ones with their idempotency keys. Changes run
- * under an advisory lock, so instances sharing the database never create or drop the same partition twice.
- * Read from the verticle's context only.
+ * batch that would pass it waits for the next one to be created first), and retention drops the oldest sealed ones
+ * with their idempotency keys. Changes run under an advisory lock, so instances sharing the database never create
+ * or drop the same partition twice. Read from the verticle's context only.
  */
 final class Partitions {
 

@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,11 +97,8 @@ final class PgAppender {
   private long commitNanos;
   private int lastBatchSize;
   private int maxBatchSize;
-  private final DistributionSummary batchSizes = DistributionSummary.builder("midnight.commit.batch.size")
-    .description("requests committed in one transaction (group commit)").register(Meters.registry());
-  private final Timer commitTimes = Timer.builder("midnight.commit")
-    .description("time to apply and commit one group").publishPercentileHistogram()
-    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10)).register(Meters.registry());
+  private final DistributionSummary batchSizes = Meters.commitBatchSizes();
+  private final Timer commitTimes = Meters.commitTimes();
 
   PgAppender(Vertx vertx, PgConnectOptions connectOptions, Pool pool, Partitions partitions, int maxBatch, Clock clock) {
     this.vertx = vertx;

@@ -93,6 +93,13 @@ public final class PgStore implements Store {
         "cannot open PostgreSQL storage at " + redacted(options.postgresUrl()) + ": " + e.getMessage(), e))));
   }
 
+  /** {@code url} with its database replaced by {@code database} (tools that create databases through one). */
+  public static String withDatabase(String url, String database) {
+    PgConnectOptions o = PgConnectOptions.fromUri(url);
+    return "postgresql://" + o.getUser() + (o.getPassword() == null || o.getPassword().isEmpty() ? ""
+      : ":" + o.getPassword()) + "@" + o.getHost() + ":" + o.getPort() + "/" + database;
+  }
+
   /** The URL without a password, for logs. */
   static String redacted(String url) {
     return url.replaceAll("(//[^:/@]+):[^@]*@", "$1:***@");

@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,11 +62,8 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final AtomicLong commitNanos = new AtomicLong();
   private volatile int lastBatchSize;
   private volatile int maxBatchSize;
-  private final DistributionSummary batchSizes = DistributionSummary.builder("midnight.commit.batch.size")
-    .description("requests committed in one transaction (group commit)").register(Meters.registry());
-  private final Timer commitTimes = Timer.builder("midnight.commit")
-    .description("time to apply and commit one group").publishPercentileHistogram()
-    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10)).register(Meters.registry());
+  private final DistributionSummary batchSizes = Meters.commitBatchSizes();
+  private final Timer commitTimes = Meters.commitTimes();
 
   /**
    * @param replies runs a batch's completions; the verticle passes its context's {@code runOnContext}, so replies
