@@ -30,13 +30,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# store NAME: the flags that put a node's store in place (a data directory, or a fresh database)
+# store NAME: sets store_args to the flags that put a node's store in place (a data directory, or a fresh
+# database, remembered for the cleanup: so not called in a subshell)
 store() {
-  if [ -z "$pg_admin" ]; then echo "--data $out/$1-data"; return; fi
-  local db="midnight_bench_cluster_$$_$1"
+  store_args=(--data "$out/$1-data")
+  [ -z "$pg_admin" ] && return
+  local db="midnight_bench_cluster_$$_${1//-/_}"
   psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
   databases+=("$db")
-  echo "--data $out/$1-data --postgres ${pg_admin%/*}/$db"
+  store_args+=(--postgres "${pg_admin%/*}/$db")
 }
 
 start_node() { # NAME ARGS...: starts one node in the background
@@ -74,9 +76,9 @@ measure() { # NAME URL [load options...]: runs the load, records the nodes' CPU 
 
 cluster() { # NAME: storage/services node, gateway A on 4311, gateway B on 4312
   local members="127.0.0.1:5811,127.0.0.1:5812,127.0.0.1:5813"
-  # shellcheck disable=SC2046
+  store "$1"
   start_node "$1-services" run storage,user-service,message-service --cluster --cluster-port 5811 --members "$members" \
-    $(store "$1")
+    "${store_args[@]}"
   start_node "$1-a" run gateway --cluster --cluster-port 5812 --members "$members" --host 127.0.0.1 --port 4311 \
     --data "$out/$1-a-data"
   start_node "$1-b" run gateway --cluster --cluster-port 5813 --members "$members" --host 127.0.0.1 --port 4312 \
@@ -86,8 +88,8 @@ cluster() { # NAME: storage/services node, gateway A on 4311, gateway B on 4312
 }
 
 load_args=("$@")
-# shellcheck disable=SC2046
-start_node all-in-one serve --host 127.0.0.1 --port 4310 $(store all-in-one)
+store all-in-one
+start_node all-in-one serve --host 127.0.0.1 --port 4310 "${store_args[@]}"
 wait_up http://127.0.0.1:4310
 measure all-in-one http://127.0.0.1:4310
 
