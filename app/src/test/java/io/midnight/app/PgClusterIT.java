@@ -3,9 +3,9 @@ package io.midnight.app;
 import io.midnight.storage.PgTestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PgClusterIT extends ClusterIT {
 
-  private final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
+  @RegisterExtension
+  final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
 
   @Override
   Map<String, String> env() {
@@ -44,11 +45,6 @@ class PgClusterIT extends ClusterIT {
     List<String> args = super.node(verticles, hzPort, members, name);
     args.addAll(List.of("--postgres", database.db().url()));
     return args;
-  }
-
-  @AfterEach
-  void drop() {
-    PgTestDatabase.PerTest.dropAll();
   }
 
   @Test

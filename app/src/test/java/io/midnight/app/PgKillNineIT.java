@@ -1,7 +1,7 @@
 package io.midnight.app;
 
 import io.midnight.storage.PgTestDatabase;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -12,7 +12,8 @@ import java.util.Set;
 /** {@link KillNineIT} with the PostgreSQL backend: the server process is killed, the database server is not. */
 class PgKillNineIT extends KillNineIT {
 
-  private final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
+  @RegisterExtension
+  final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
 
   @Override
   Map<String, String> env() {
@@ -26,10 +27,5 @@ class PgKillNineIT extends KillNineIT {
     Set<String> names = new HashSet<>();
     database.db().query("SELECT username FROM users").forEach(r -> names.add(r.getString(0)));
     return names;
-  }
-
-  @AfterEach
-  void drop() {
-    PgTestDatabase.PerTest.dropAll();
   }
 }

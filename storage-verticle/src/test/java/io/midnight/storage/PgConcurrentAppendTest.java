@@ -1,20 +1,16 @@
 package io.midnight.storage;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link ConcurrentAppendTest} on the PostgreSQL backend, a fresh database per test. */
 class PgConcurrentAppendTest extends ConcurrentAppendTest {
 
-  private final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
+  @RegisterExtension
+  final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
 
   @Override
   JsonObject storage(JsonObject storage) {
     return database.storage(storage);
-  }
-
-  @AfterAll
-  static void drop() {
-    PgTestDatabase.PerTest.dropAll();
   }
 }

@@ -6,11 +6,11 @@ import io.midnight.common.AppendRequest;
 import io.midnight.storage.postgres.PgStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +32,8 @@ class PgConnectionLossTest {
 
   @TempDir
   Path dir;
-  private final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
+  @RegisterExtension
+  final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
   private Vertx vertx;
   private StorageHarness store;
 
@@ -46,11 +47,6 @@ class PgConnectionLossTest {
   @AfterEach
   void stop() {
     vertx.close().await();
-  }
-
-  @AfterAll
-  static void drop() {
-    PgTestDatabase.PerTest.dropAll();
   }
 
   @Test

@@ -2,8 +2,8 @@ package io.midnight.storage;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -12,16 +12,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@link ShardRollingTest} on the PostgreSQL backend: shards are partitions of {@code messages}. */
 class PgShardRollingTest extends ShardRollingTest {
 
-  private final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
+  @RegisterExtension
+  final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
 
   @Override
   JsonObject storage(JsonObject storage) {
     return database.storage(storage);
-  }
-
-  @AfterAll
-  static void drop() {
-    PgTestDatabase.PerTest.dropAll();
   }
 
   /** The partitions attached to {@code messages} up to the active one (stats tells which). */

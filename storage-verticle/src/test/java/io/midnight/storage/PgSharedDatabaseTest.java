@@ -6,11 +6,11 @@ import io.midnight.common.AppendRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +30,8 @@ class PgSharedDatabaseTest {
 
   @TempDir
   Path dir;
-  private final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
+  @RegisterExtension
+  final PgTestDatabase.PerTest database = new PgTestDatabase.PerTest();
   private Vertx one;
   private Vertx two;
   private StorageHarness first;
@@ -51,11 +52,6 @@ class PgSharedDatabaseTest {
   void stop() {
     one.close().await();
     two.close().await();
-  }
-
-  @AfterAll
-  static void drop() {
-    PgTestDatabase.PerTest.dropAll();
   }
 
   @Test

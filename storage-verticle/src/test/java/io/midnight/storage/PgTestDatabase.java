@@ -9,6 +9,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,11 +72,10 @@ public final class PgTestDatabase implements AutoCloseable {
   }
 
   /**
-   * A test's database, created on first use; JUnit makes an instance per test. They are dropped by
-   * {@link #dropAll()} after the class, once the verticles using them are closed.
+   * A test's database, created on first use and dropped after the test's own {@code @AfterEach} methods (which
+   * close what used it). Register it as an instance field: {@code @RegisterExtension final PerTest database = ...}.
    */
-  public static final class PerTest {
-    private static final List<PgTestDatabase> CREATED = new ArrayList<>();
+  public static final class PerTest implements AfterEachCallback {
     private PgTestDatabase db;
 
     /** {@code storage} config pointing at this test's database. */
@@ -85,17 +86,15 @@ public final class PgTestDatabase implements AutoCloseable {
     public PgTestDatabase db() {
       if (db == null) {
         db = create();
-        synchronized (CREATED) {
-          CREATED.add(db);
-        }
       }
       return db;
     }
 
-    public static void dropAll() {
-      synchronized (CREATED) {
-        CREATED.forEach(PgTestDatabase::close);
-        CREATED.clear();
+    @Override
+    public void afterEach(ExtensionContext context) {
+      if (db != null) {
+        db.close();
+        db = null;
       }
     }
   }

@@ -20,6 +20,7 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -149,7 +150,8 @@ final class PgAppender {
           }
         } else {
           failure = "storage write failed: " + ar.cause().getMessage();
-          if (ar.cause() instanceof PgException || ar.cause() instanceof ClosedConnectionException) {
+          if (ar.cause() instanceof PgException || ar.cause() instanceof ClosedConnectionException
+            || ar.cause() instanceof IOException) { // the database's answer or a lost connection: no stack needed
             LOG.error("PostgreSQL append of {} request(s) failed, none acknowledged: {}", batch.size(), failure);
           } else {
             LOG.error("PostgreSQL append of {} request(s) failed; none acknowledged", batch.size(), ar.cause());
