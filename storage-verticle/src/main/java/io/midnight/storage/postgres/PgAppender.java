@@ -26,9 +26,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -232,19 +233,18 @@ final class PgAppender {
   private Future<List<AppendReply>> apply(PgConnection c, List<Pending> batch, long[] newLastId) {
     List<AppendRequest.Item> items = new ArrayList<>();
     batch.forEach(p -> items.addAll(p.request().messages()));
-    Map<Key, Integer> keyed = new LinkedHashMap<>();
+    Set<Key> keyed = new LinkedHashSet<>();
     TreeSet<Long> roomIds = new TreeSet<>();
-    for (int i = 0; i < items.size(); i++) {
-      AppendRequest.Item m = items.get(i);
+    for (AppendRequest.Item m : items) {
       roomIds.add(m.roomId());
       if (m.clientMsgId() != null) {
-        keyed.putIfAbsent(new Key(m.senderId(), m.clientMsgId()), i);
+        keyed.add(new Key(m.senderId(), m.clientMsgId()));
       }
     }
     Future<RowSet<Row>> existing = keyed.isEmpty() ? Future.succeededFuture(null)
       : c.preparedQuery(EXISTING_KEYS).execute(PgStore.columns(
-      keyed.keySet().stream().map(Key::sender).toArray(Long[]::new),
-      keyed.keySet().stream().map(Key::clientMsgId).toArray(String[]::new)));
+      keyed.stream().map(Key::sender).toArray(Long[]::new),
+      keyed.stream().map(Key::clientMsgId).toArray(String[]::new)));
     Future<RowSet<Row>> locked = c.preparedQuery(LOCK_ROOMS).execute(PgStore.columns(roomIds.toArray(Long[]::new)));
     return Future.all(existing, locked).compose(x -> {
       Map<Key, AppendReply.Result> prior = new HashMap<>();
@@ -293,7 +293,6 @@ final class PgAppender {
     final List<Integer> fresh = new ArrayList<>();
     final long[] seq;
     final int[] sameAs;
-    final Map<Long, Long> lastSeqs;
     final long ts;
 
     Plan(List<AppendRequest.Item> items, Map<Key, AppendReply.Result> prior, Map<Long, Long> lastSeqs, long ts) {
@@ -301,7 +300,6 @@ final class PgAppender {
       this.results = new AppendReply.Result[items.size()];
       this.seq = new long[items.size()];
       this.sameAs = new int[items.size()];
-      this.lastSeqs = lastSeqs;
       this.ts = ts;
       Map<Key, Integer> firstFresh = new HashMap<>();
       for (int i = 0; i < items.size(); i++) {
