@@ -47,28 +47,41 @@ class ClusterIT {
          MidnightProcess gatewayB = MidnightProcess.start(gateway(hz[2], members, portB, "b"), portB, env(),
            dir.resolve("b.log"))) {
       String alice = gatewayA.api.user("alice_cluster").getString("token");
+      String carol = gatewayA.api.user("carol_cluster").getString("token");
       String bob = gatewayB.api.user("bob_cluster").getString("token");
       assertThat(gatewayB.api.post("/api/rooms/1/join", bob, "{}").status()).isEqualTo(200);
 
+      // Alice comes back with the seq she holds (sinceSeq); Carol with socket.io's connection-state recovery
       List<Long> seen = new ArrayList<>();
-      try (RawWebSocket onA = connect(portA, alice)) {
+      List<Long> carolSeen = new ArrayList<>();
+      String carolPid;
+      String carolOffset;
+      try (RawWebSocket onA = connect(portA, alice); RawWebSocket carolOnA = connect(portA, carol)) {
         join(onA, 1, null);
+        join(carolOnA, 1, null);
+        carolPid = new JsonObject(carolOnA.connectReply).getString("pid");
         send(gatewayB, bob, 0, 10);
         readUntil(onA, seen, 10);
+        carolOffset = readUntil(carolOnA, carolSeen, 10);
         assertThat(seen).as("B's sends reach a client of A").containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
         gatewayA.killNine();
       }
-      send(gatewayB, bob, 10, 20); // while Alice is away
-      try (RawWebSocket onB = connect(portB, alice)) {
+      send(gatewayB, bob, 10, 20); // while Alice and Carol are away
+      try (RawWebSocket onB = connect(portB, alice);
+           RawWebSocket carolOnB = connect(portB, carol, new JsonObject().put("pid", carolPid).put("offset", carolOffset))) {
+        assertThat(new JsonObject(carolOnB.connectReply).getString("pid")).as("B resumed A's session").isEqualTo(carolPid);
         join(onB, 1, 10L);
         send(gatewayB, bob, 20, 25);
         readUntil(onB, seen, 25);
+        readUntil(carolOnB, carolSeen, 25); // no join: the recovered session is in its rooms again
       }
       List<Long> expected = new ArrayList<>();
       for (long s = 1; s <= 25; s++) {
         expected.add(s);
       }
       assertThat(seen).as("every message once, in order, across the failover").containsExactlyElementsOf(expected);
+      assertThat(carolSeen).as("the same through connection-state recovery on another node")
+        .containsExactlyElementsOf(expected);
 
       // the storage node dies: a send gets a clear, retryable error, never an ack; back up, nothing acked is lost
       services.killNine();
@@ -113,10 +126,17 @@ class ClusterIT {
 
   /** A raw Socket.IO client: Engine.IO open, then CONNECT to the main namespace with the token. */
   private static RawWebSocket connect(int port, String token) throws Exception {
+    return connect(port, token, null);
+  }
+
+  /** The same, with a CONNECT payload ({@code pid} and {@code offset} ask for recovery); keeps the reply's JSON. */
+  private static RawWebSocket connect(int port, String token, JsonObject auth) throws Exception {
     RawWebSocket ws = new RawWebSocket(port, "/socket.io/?EIO=4&transport=websocket&token=" + token, 1 << 16);
     assertThat(ws.readText()).startsWith("0{");
-    ws.sendText("40");
-    assertThat(ws.readText()).startsWith("40");
+    ws.sendText("40" + (auth == null ? "" : auth.encode()));
+    String reply = ws.readText();
+    assertThat(reply).startsWith("40{");
+    ws.connectReply = reply.substring(2);
     return ws;
   }
 
@@ -133,8 +153,9 @@ class ClusterIT {
     assertThat(ack).doesNotContain("\"error\"");
   }
 
-  /** Reads deliveries into {@code seen} until it holds {@code last}; answers pings. */
-  private static void readUntil(RawWebSocket ws, List<Long> seen, long last) throws Exception {
+  /** Reads deliveries into {@code seen} until it holds {@code last}; answers pings; answers the last offset. */
+  private static String readUntil(RawWebSocket ws, List<Long> seen, long last) throws Exception {
+    String offset = null;
     while (seen.isEmpty() || seen.get(seen.size() - 1) < last) {
       String frame = ws.readText();
       if (frame.equals("2")) {
@@ -143,8 +164,10 @@ class ClusterIT {
         SocketIoPacket packet = SocketIoPacket.decode(frame.substring(1));
         if ("message".equals(packet.eventName())) {
           seen.add(packet.args().getJsonObject(0).getLong("seq"));
+          offset = packet.args().getString(packet.args().size() - 1);
         }
       }
     }
+    return offset;
   }
 }

@@ -18,6 +18,8 @@ final class RawWebSocket implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
+  /** The Socket.IO CONNECT reply's JSON, for callers that keep it ({@code {"sid","pid"}}). */
+  String connectReply;
 
   /** Connects with a small receive buffer, so that the server's writes back up quickly when nobody reads. */
   RawWebSocket(int port, String pathAndQuery, int receiveBuffer) throws IOException {

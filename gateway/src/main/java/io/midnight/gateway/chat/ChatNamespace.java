@@ -1,6 +1,7 @@
 package io.midnight.gateway.chat;
 
 import io.midnight.gateway.TokenVerifier;
+import io.midnight.gateway.TokenVerifier.Caller;
 import io.midnight.gateway.socketio.Namespace;
 import io.midnight.gateway.socketio.SocketIoSocket;
 import io.vertx.core.Future;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * ({@code token=}) or in the CONNECT payload ({@code {"token": ...}}); anything else is refused with
  * CONNECT_ERROR {@code {"message":"unauthorized"}}. A client that comes back with the {@code pid} and
  * {@code offset} of its previous connection (socket.io's connection-state recovery) is rejoined to its rooms and
- * gets what it missed from the store, then {@code 40{"sid","pid"}} with the same pid.
+ * gets what it missed from the store, then {@code 40{"sid","pid"}} with the same pid. In a cluster the sessions
+ * to recover are remembered cluster-wide ({@link ClusterRecovery}), so that works on any gateway node.
  *
  * <p>Not thread-safe: runs on the gateway's event loop.
  */
@@ -26,16 +28,15 @@ public final class ChatNamespace implements Namespace {
   private final Vertx vertx;
   private final TokenVerifier tokens;
   private final RoomFanout fanout;
-  private final RecoveryRegistry recovery;
-  private final long recoveryTimer;
+  private final Recovery recovery;
   private long recovered;
 
   public ChatNamespace(Vertx vertx, TokenVerifier tokens, long recoveryTtlMillis, int maxRecoverable) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.fanout = new RoomFanout(vertx);
-    this.recovery = new RecoveryRegistry(recoveryTtlMillis, maxRecoverable);
-    this.recoveryTimer = vertx.setPeriodic(60_000, t -> recovery.expire(System.currentTimeMillis()));
+    this.recovery = vertx.isClustered() ? new ClusterRecovery(vertx, recoveryTtlMillis)
+      : RecoveryRegistry.expiring(vertx, recoveryTtlMillis, maxRecoverable);
   }
 
   @Override
@@ -44,30 +45,34 @@ public final class ChatNamespace implements Namespace {
     String token = fromAuth instanceof String s ? s : socket.engine().query().get("token");
     return tokens.verify(token)
       .recover(e -> Future.failedFuture(UNAUTHORIZED))
-      .compose(caller -> {
-        RecoveryRegistry.Entry previous = auth.getValue("pid") instanceof String pid
-          ? recovery.take(pid, caller.userId(), System.currentTimeMillis()) : null;
-        String pid = previous != null ? auth.getString("pid") : RecoveryRegistry.newPid();
-        ChatSession session = new ChatSession(vertx, socket, caller, fanout);
-        socket.eventHandler(session::onEvent);
-        if (previous != null) {
-          socket.resumeId(previous.sid());
-        }
-        socket.disconnectHandler(reason -> {
-          session.closed();
-          // as socket.io does: only leaving the namespace (41) is final; any lost or closed transport may resume
-          if (!reason.equals(SocketIoSocket.CLIENT_NAMESPACE_DISCONNECT)) {
-            recovery.ended(pid, caller.userId(), socket.id(), session.roomBases(), System.currentTimeMillis());
-          }
-        });
-        JsonObject reply = new JsonObject().put("pid", pid);
-        if (previous == null) {
-          return Future.succeededFuture(reply);
-        }
-        recovered++;
-        return session.recover(previous.rooms(), offset(auth.getValue("offset"))).map(reply)
-          .onFailure(e -> LOG.warn("recovery of {} for user {} failed: {}", pid, caller.userId(), e.getMessage()));
-      });
+      .compose(caller -> recovery.take(auth.getValue("pid") instanceof String pid ? pid : null, caller.userId())
+        .compose(previous -> start(socket, auth, caller, previous)));
+  }
+
+  /** The session of a verified caller: new, or resuming {@code previous} (null when there is none to resume). */
+  private Future<JsonObject> start(SocketIoSocket socket, JsonObject auth, Caller caller, Recovery.Entry previous) {
+    String pid = previous != null ? auth.getString("pid") : RecoveryRegistry.newPid();
+    ChatSession session = new ChatSession(vertx, socket, caller, fanout);
+    socket.eventHandler(session::onEvent);
+    if (previous != null) {
+      socket.resumeId(previous.sid());
+    }
+    session.onRoomsChanged(() -> recovery.changed(pid, caller.userId(), socket.id(), session.roomBases()));
+    socket.disconnectHandler(reason -> {
+      session.closed();
+      // as socket.io does: only leaving the namespace (41) is final; any lost or closed transport may resume
+      if (!reason.equals(SocketIoSocket.CLIENT_NAMESPACE_DISCONNECT)) {
+        recovery.ended(pid, caller.userId(), socket.id(), session.roomBases());
+      }
+    });
+    JsonObject reply = new JsonObject().put("pid", pid);
+    if (previous == null) {
+      return Future.succeededFuture(reply);
+    }
+    recovered++;
+    return session.recover(previous.rooms(), offset(auth.getValue("offset")))
+      .onSuccess(v -> recovery.changed(pid, caller.userId(), socket.id(), session.roomBases())).map(reply)
+      .onFailure(e -> LOG.warn("recovery of {} for user {} failed: {}", pid, caller.userId(), e.getMessage()));
   }
 
   private static long offset(Object value) {
@@ -84,7 +89,7 @@ public final class ChatNamespace implements Namespace {
   }
 
   public void close() {
-    vertx.cancelTimer(recoveryTimer);
+    recovery.close();
     fanout.close();
   }
 }

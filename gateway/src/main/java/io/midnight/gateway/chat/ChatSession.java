@@ -65,12 +65,18 @@ final class ChatSession {
   private long offset;
   private int inFlight;
   private boolean closed;
+  private Runnable roomsChanged = () -> { };
 
   ChatSession(Vertx vertx, SocketIoSocket socket, Caller caller, RoomFanout fanout) {
     this.vertx = vertx;
     this.socket = socket;
     this.caller = caller;
     this.fanout = fanout;
+  }
+
+  /** Called after a join or a leave changed {@link #roomBases()}. */
+  void onRoomsChanged(Runnable handler) {
+    roomsChanged = handler;
   }
 
   /** Room id -> the seq this session's delivery started after: what recovery needs. */
@@ -172,6 +178,7 @@ final class ChatSession {
         long base = sinceSeq != null ? Math.min(sinceSeq, info.getLong("lastSeq")) : info.getLong("lastSeq");
         cursor.baseSeq = base;
         cursor.lastSeq = base;
+        roomsChanged.run();
         // after the ack has gone out: the replay follows it, then live traffic. Without sinceSeq there is nothing
         // to read: every message after lastSeq was published after this node subscribed, so it is held or coming.
         vertx.runOnContext(v -> {
@@ -203,6 +210,7 @@ final class ChatSession {
   private Future<JsonObject> leave(long roomId) {
     if (rooms.remove(roomId) != null) {
       fanout.remove(this, roomId);
+      roomsChanged.run();
     }
     return request(Addresses.ROOMS_LEAVE, membership(roomId));
   }

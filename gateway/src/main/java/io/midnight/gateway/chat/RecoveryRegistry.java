@@ -1,5 +1,8 @@
 package io.midnight.gateway.chat;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Iterator;
@@ -7,35 +10,43 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Connection-state recovery without keeping messages in memory: per private session id ({@code pid}) it remembers
+ * Connection-state recovery in this node's memory, without keeping messages: per private session id ({@code pid}) it remembers
  * only who held it and, per room, the seq the session started from. The messages themselves come from the store,
  * so a client may recover long after the official server's 2-minute window. Entries live {@code ttlMillis} after
  * their session ended and at most {@code maxEntries} are kept (oldest dropped first). Thread-safe.
  */
-final class RecoveryRegistry {
+final class RecoveryRegistry implements Recovery {
 
   private static final SecureRandom RANDOM = new SecureRandom();
-
-  /**
-   * What a recovered session gets back: its socket id, and per room (id -> seq) the seq its delivery started
-   * after.
-   */
-  record Entry(long userId, String sid, Map<Long, Long> rooms, long endedAt) {
-  }
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final long ttlMillis;
   private final int maxEntries;
+  private Vertx vertx;
+  private long timer = -1;
 
   RecoveryRegistry(long ttlMillis, int maxEntries) {
     this.ttlMillis = ttlMillis;
     this.maxEntries = maxEntries;
   }
 
+  /** A registry that drops expired entries once a minute, until {@link #close()}. */
+  static RecoveryRegistry expiring(Vertx vertx, long ttlMillis, int maxEntries) {
+    RecoveryRegistry registry = new RecoveryRegistry(ttlMillis, maxEntries);
+    registry.vertx = vertx;
+    registry.timer = vertx.setPeriodic(60_000, t -> registry.expire(System.currentTimeMillis()));
+    return registry;
+  }
+
   static String newPid() {
     byte[] bytes = new byte[18];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  @Override
+  public Future<Entry> take(String pid, long userId) {
+    return Future.succeededFuture(take(pid, userId, System.currentTimeMillis()));
   }
 
   /** Removes and returns the entry of {@code pid} when it belongs to {@code userId} and has not expired. */
@@ -50,7 +61,16 @@ final class RecoveryRegistry {
     return entries.remove(pid, entry) ? entry : null;
   }
 
-  /** A session ended without saying goodbye: keep what it needs to recover. */
+  /** In this node's memory a session is remembered when it ends; until then it is the live session itself. */
+  @Override
+  public void changed(String pid, long userId, String sid, Map<Long, Long> rooms) {
+  }
+
+  @Override
+  public void ended(String pid, long userId, String sid, Map<Long, Long> rooms) {
+    ended(pid, userId, sid, rooms, System.currentTimeMillis());
+  }
+
   void ended(String pid, long userId, String sid, Map<Long, Long> rooms, long now) {
     if (entries.size() >= maxEntries) {
       evictOldest();
@@ -77,7 +97,15 @@ final class RecoveryRegistry {
     }
   }
 
-  int size() {
+  @Override
+  public int size() {
     return entries.size();
+  }
+
+  @Override
+  public void close() {
+    if (vertx != null) {
+      vertx.cancelTimer(timer);
+    }
   }
 }

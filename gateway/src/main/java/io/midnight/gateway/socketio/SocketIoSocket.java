@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -40,6 +41,8 @@ public final class SocketIoSocket {
   private Handler<String> disconnectHandler = reason -> { };
   private Runnable connectedHandler = () -> { };
   private boolean connected;
+  /** What was sent while the namespace was still accepting (a recovery's replay): it follows the connect reply. */
+  private List<Runnable> beforeConnect = new ArrayList<>();
   private boolean disconnected;
 
   SocketIoSocket(SocketIoConnection connection, String namespace) {
@@ -87,7 +90,18 @@ public final class SocketIoSocket {
   void connected(JsonObject reply) {
     connected = true;
     connection.send(SocketIoPacket.connect(namespace, reply).encodeText());
+    beforeConnect.forEach(Runnable::run);
+    beforeConnect = null;
     connectedHandler.run();
+  }
+
+  /** Writes now, or right after the connect reply when the socket is not connected yet (as socket.io orders it). */
+  private void write(Runnable write) {
+    if (connected) {
+      write.run();
+    } else {
+      beforeConnect.add(write);
+    }
   }
 
   /** Emits an event; {@link Buffer} arguments travel as binary attachments. */
@@ -102,14 +116,14 @@ public final class SocketIoSocket {
   /** Sends an already encoded Socket.IO packet (the fan-out encodes a delivery once for every socket). */
   public void sendEncoded(String packet) {
     if (!disconnected) {
-      connection.send(packet);
+      write(() -> connection.send(packet));
     }
   }
 
   /** Sends a whole Engine.IO packet already encoded for this namespace (the fan-out shares one per delivery). */
   public void sendFrame(String frame) {
     if (!disconnected) {
-      connection.engine().sendFrame(frame);
+      write(() -> connection.engine().sendFrame(frame));
     }
   }
 
@@ -117,10 +131,12 @@ public final class SocketIoSocket {
     if (disconnected) {
       return;
     }
-    connection.send((String) frames.get(0));
-    for (int i = 1; i < frames.size(); i++) {
-      connection.sendBinary((Buffer) frames.get(i));
-    }
+    write(() -> {
+      connection.send((String) frames.get(0));
+      for (int i = 1; i < frames.size(); i++) {
+        connection.sendBinary((Buffer) frames.get(i));
+      }
+    });
   }
 
   void onEvent(SocketIoPacket packet) {
