@@ -63,6 +63,8 @@ public final class ChatNamespace implements Namespace {
       // as socket.io does: only leaving the namespace (41) is final; any lost or closed transport may resume
       if (!reason.equals(SocketIoSocket.CLIENT_NAMESPACE_DISCONNECT)) {
         recovery.ended(pid, caller.userId(), socket.id(), session.roomBases());
+      } else {
+        recovery.forget(pid);
       }
     });
     JsonObject reply = new JsonObject().put("pid", pid);

@@ -36,10 +36,20 @@ final class ClusterRecovery implements Recovery {
     }
     return map.compose(m -> m.get(pid).compose(json -> {
       if (json == null || json.getLong("userId") != userId) {
-        return Future.succeededFuture();
+        return Future.<Entry>succeededFuture();
       }
       return m.removeIfPresent(pid, json).map(removed -> removed ? entry(json) : null);
-    }));
+    })).recover(e -> {
+      // the map is unreachable (a member is being lost): a new session; the client rejoins with sinceSeq
+      LOG.warn("cannot look up session {} for recovery: {}", pid, e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public void forget(String pid) {
+    map.compose(m -> m.remove(pid))
+      .onFailure(e -> LOG.warn("cannot forget session {}: {}", pid, e.getMessage()));
   }
 
   @Override

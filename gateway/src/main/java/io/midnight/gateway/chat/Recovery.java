@@ -24,6 +24,9 @@ interface Recovery {
   /** A session ended without leaving the namespace: keep what it needs to recover. */
   void ended(String pid, long userId, String sid, Map<Long, Long> rooms);
 
+  /** The session left the namespace itself: nothing of it is to be recovered. */
+  void forget(String pid);
+
   /** Sessions this node can recover now, or -1 where the count is not known locally (cluster-wide). */
   int size();
 

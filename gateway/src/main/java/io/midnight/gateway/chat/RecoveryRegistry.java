@@ -67,6 +67,11 @@ final class RecoveryRegistry implements Recovery {
   }
 
   @Override
+  public void forget(String pid) {
+    entries.remove(pid);
+  }
+
+  @Override
   public void ended(String pid, long userId, String sid, Map<Long, Long> rooms) {
     ended(pid, userId, sid, rooms, System.currentTimeMillis());
   }
