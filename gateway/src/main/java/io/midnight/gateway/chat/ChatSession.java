@@ -33,8 +33,6 @@ final class ChatSession {
   static final int MAX_IN_FLIGHT = 64;
   static final int REPLAY_PAGE = 200;
   static final int MAX_HELD = 10_000;
-  /** When a room joined in a cluster is read from the store again (see {@code settleLater}). */
-  static final long[] SETTLE_MILLIS = {1_000, 5_000};
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
 
   /** A room as this socket sees it: the last seq sent, and what waits while missed messages are read. */
@@ -79,6 +77,12 @@ final class ChatSession {
   /** Called after a join or a leave changed {@link #roomBases()}. */
   void onRoomsChanged(Runnable handler) {
     roomsChanged = handler;
+  }
+
+  /** The last seq this session has of the room (-1 while its join is not answered), or null when not in it. */
+  Long lastSeq(long roomId) {
+    Cursor cursor = rooms.get(roomId);
+    return cursor == null ? null : cursor.lastSeq;
   }
 
   /** Room id -> the seq this session's delivery started after: what recovery needs. */
@@ -190,27 +194,7 @@ final class ChatSession {
             release(cursor);
           }
         });
-        settleLater(cursor);
       });
-  }
-
-  /**
-   * In a cluster, this node's new subscription to a room reaches the publishing nodes a little later (Hazelcast
-   * replicates subscriptions asynchronously): what they publish meanwhile never arrives here, and without a later
-   * delivery to reveal the gap it would stay missing. So a room just joined is read from the store again once its
-   * subscription has settled.
-   */
-  private void settleLater(Cursor cursor) {
-    if (!vertx.isClustered()) {
-      return;
-    }
-    for (long delay : SETTLE_MILLIS) {
-      vertx.setTimer(delay, t -> {
-        if (!closed && rooms.get(cursor.room) == cursor && !cursor.catchingUp) {
-          catchUp(cursor);
-        }
-      });
-    }
   }
 
   /** Recovery: resumes each room after what the client last saw (its offset), from the store. */
@@ -220,7 +204,6 @@ final class ChatSession {
       Cursor cursor = new Cursor(roomId, base, clientOffset);
       rooms.put(roomId, cursor);
       joined.add(fanout.add(this, roomId));
-      settleLater(cursor);
     });
     offset = clientOffset;
     return Future.all(joined).compose(v -> {
