@@ -13,6 +13,7 @@ import io.midnight.users.UserServiceVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -59,16 +60,18 @@ public final class MidnightNode {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(members);
-    VertxOptions options = Meters.enable(new VertxOptions().setPreferNativeTransport(true));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
     options.getEventBusOptions().setHost(host).setPort(0);
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(Meters.newRegistry()))
-      .withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+    return serving(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
   }
 
   /** The Vert.x of a serving node: as {@link #vertx()}, with Micrometer metrics for {@code /metrics}. */
   public static Vertx servingVertx() {
-    return Vertx.builder().with(Meters.enable(new VertxOptions().setPreferNativeTransport(true)))
-      .withMetrics(new MicrometerMetricsFactory(Meters.newRegistry())).build();
+    return serving(new VertxOptions().setPreferNativeTransport(true)).build();
+  }
+
+  private static VertxBuilder serving(VertxOptions options) {
+    return Vertx.builder().with(Meters.enable(options)).withMetrics(new MicrometerMetricsFactory(Meters.newRegistry()));
   }
 
   public static JsonObject defaults() {

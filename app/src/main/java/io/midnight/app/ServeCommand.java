@@ -1,6 +1,6 @@
 package io.midnight.app;
 
-import io.midnight.common.config.MidnightConfig;
+import io.midnight.storage.StorageOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -73,7 +73,7 @@ class ServeCommand implements Callable<Integer> {
       flags.put("dataDir", data);
     }
     if (postgres != null) {
-      flags.put("storage", new JsonObject().put("backend", "postgres").put("postgres", new JsonObject().put("url", postgres)));
+      flags.put("storage", StorageOptions.postgres(new JsonObject(), postgres));
     }
     Vertx vertx;
     try {
@@ -90,7 +90,7 @@ class ServeCommand implements Callable<Integer> {
       checkConfig(resolved);
       resolvedDataDir = resolved.getString("dataDir");
       deployed = MidnightNode.deploy(vertx, resolved, parts()).toCompletionStage().toCompletableFuture().get();
-      String store = "postgres".equals(MidnightConfig.getPath(resolved, "storage.backend"))
+      String store = StorageOptions.fromConfig(resolved).backend().equals(StorageOptions.POSTGRES)
         ? "PostgreSQL" : resolved.getString("dataDir");
       if (deployed.port() > 0) {
         LOG.info("Midnight is up: http://127.0.0.1:{}/health (data in {})", deployed.port(), store);

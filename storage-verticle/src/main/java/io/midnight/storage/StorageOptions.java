@@ -55,6 +55,11 @@ public record StorageOptions(Path dataDir, int maxMessagesPerShard, int retainSh
     }
   }
 
+  /** {@code storage} config that stores in the PostgreSQL database at {@code url}. */
+  public static JsonObject postgres(JsonObject storage, String url) {
+    return storage.copy().put("backend", POSTGRES).put("postgres", new JsonObject().put("url", url));
+  }
+
   /** Reads {@code {dataDir, storage: {..., postgres: {url, poolSize}}}}; a missing key takes its {@code DEFAULT_*}. */
   public static StorageOptions fromConfig(JsonObject config) {
     JsonObject storage = config.getJsonObject("storage", new JsonObject());

@@ -45,7 +45,10 @@ public interface Store {
   /** Oldest first; {@code more} tells that the limit cut the answer short. */
   Future<JsonObject> since(long roomId, long afterSeq, long afterId, int limit);
 
-  /** Full-text search, newest first; {@code next} is the id to pass as {@code beforeId}. */
+  /**
+   * Full-text search, newest first; {@code next} is the id to pass as {@code beforeId}. Text with nothing to search
+   * for throws {@code invalid_query} at once.
+   */
   Future<JsonObject> search(String typed, Long roomId, long beforeId, int limit);
 
   /** {@code {backend, writable, refusal, users, rooms, messages, lastMessageId, shards: {...}, commits: {...}}}. */

@@ -1,6 +1,6 @@
 package io.midnight.storage;
 
-import io.midnight.storage.postgres.PgStore;
+import io.midnight.storage.postgres.PgDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -44,12 +44,12 @@ public final class PgTestDatabase implements AutoCloseable {
 
   /** The URL of this database, for {@code storage.postgres.url}. */
   public String url() {
-    return PgStore.withDatabase(ADMIN_URL, name);
+    return PgDatabases.withDatabase(ADMIN_URL, name);
   }
 
   /** {@code storage} config with this database as the backend. */
   public JsonObject storage(JsonObject storage) {
-    return storage.copy().put("backend", "postgres").put("postgres", new JsonObject().put("url", url()));
+    return StorageOptions.postgres(storage, url());
   }
 
   /** The environment that makes a Midnight process store in this database. */
@@ -66,7 +66,6 @@ public final class PgTestDatabase implements AutoCloseable {
       pool.preparedQuery(sql).execute(Tuple.wrap(Arrays.asList(args))).await().forEach(rows::add);
       return rows;
     } finally {
-      pool.close().await();
       vertx.close().await();
     }
   }
@@ -106,9 +105,8 @@ public final class PgTestDatabase implements AutoCloseable {
 
   private static void admin(String statement, boolean skipWhenUnreachable) {
     Vertx vertx = Vertx.vertx();
-    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(ADMIN_URL)).using(vertx).build();
     try {
-      pool.query(statement).execute().await();
+      PgDatabases.run(vertx, ADMIN_URL, statement);
     } catch (Exception e) { // await() rethrows the connection's IOException as it is
       if (skipWhenUnreachable && System.getenv("MIDNIGHT_TEST_REQUIRE_PG") == null) {
         String why = "PostgreSQL is not reachable at " + ADMIN_URL + " (" + e.getMessage() + "): the PostgreSQL "
@@ -121,7 +119,6 @@ public final class PgTestDatabase implements AutoCloseable {
       }
       throw new IllegalStateException("PostgreSQL at " + ADMIN_URL + ": " + e.getMessage(), e);
     } finally {
-      pool.close().await();
       vertx.close().await();
     }
   }

@@ -1,11 +1,9 @@
 package io.midnight.app.bench;
 
-import io.midnight.storage.postgres.PgStore;
+import io.midnight.storage.StorageOptions;
+import io.midnight.storage.postgres.PgDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +16,11 @@ public final class BenchDatabases {
 
   private final Vertx vertx;
   private final String adminUrl;
-  private final PgConnectOptions admin;
   private final List<String> created = new ArrayList<>();
 
   public BenchDatabases(Vertx vertx, String adminUrl) {
     this.vertx = vertx;
     this.adminUrl = adminUrl;
-    this.admin = PgConnectOptions.fromUri(adminUrl);
   }
 
   /** A new empty database; answers the {@code storage} config that uses it. Blocking: not on an event loop. */
@@ -33,7 +29,7 @@ public final class BenchDatabases {
     run("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     run("CREATE DATABASE " + name);
     created.add(name);
-    return storage.copy().put("backend", "postgres").put("postgres", new JsonObject().put("url", url(name)));
+    return StorageOptions.postgres(storage, url(name));
   }
 
   /** The URL of the newest database. */
@@ -42,7 +38,7 @@ public final class BenchDatabases {
   }
 
   private String url(String database) {
-    return PgStore.withDatabase(adminUrl, database);
+    return PgDatabases.withDatabase(adminUrl, database);
   }
 
   public void dropAll() {
@@ -51,11 +47,6 @@ public final class BenchDatabases {
   }
 
   private void run(String sql) {
-    Pool pool = PgBuilder.pool().connectingTo(admin).using(vertx).build();
-    try {
-      pool.query(sql).execute().await();
-    } finally {
-      pool.close().await();
-    }
+    PgDatabases.run(vertx, adminUrl, sql);
   }
 }

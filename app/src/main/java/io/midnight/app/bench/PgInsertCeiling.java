@@ -2,14 +2,13 @@ package io.midnight.app.bench;
 
 import io.midnight.common.BusCodecs;
 import io.midnight.storage.StorageVerticle;
+import io.midnight.storage.postgres.PgSchema;
+import io.midnight.storage.postgres.PgStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
-import io.vertx.sqlclient.Tuple;
-
-import java.util.Arrays;
 
 /**
  * The ceiling for the PostgreSQL backend's appends on this machine: the same rows into the same partitioned,
@@ -61,12 +60,9 @@ public final class PgInsertCeiling {
           keys[i] = "bench-" + n;
           ts[i] = System.currentTimeMillis();
         }
-        Tuple args = Tuple.tuple();
-        Arrays.asList(ids, rooms, seqs, senders, names, texts, keys, ts).forEach(args::addValue);
         c.query("BEGIN").execute().await();
-        c.preparedQuery("INSERT INTO messages(id, room_id, seq, sender_id, sender, text, client_msg_id, ts) "
-          + "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], "
-          + "$7::text[], $8::bigint[])").execute(args).await();
+        c.preparedQuery(PgSchema.INSERT_MESSAGES).execute(PgStore.columns(ids, rooms, seqs, senders, names, texts, keys, ts))
+          .await();
         c.query("COMMIT").execute().await();
       }
       double perSecond = count / ((System.nanoTime() - start) / 1e9);

@@ -36,7 +36,7 @@ public final class ChatNamespace implements Namespace {
     this.tokens = tokens;
     this.fanout = new RoomFanout(vertx);
     this.recovery = vertx.isClustered() ? new ClusterRecovery(vertx, recoveryTtlMillis)
-      : RecoveryRegistry.expiring(vertx, recoveryTtlMillis, maxRecoverable);
+      : new RecoveryRegistry(vertx, recoveryTtlMillis, maxRecoverable);
   }
 
   @Override

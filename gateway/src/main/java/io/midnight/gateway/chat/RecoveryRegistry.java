@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Connection-state recovery in this node's memory, without keeping messages: per private session id ({@code pid}) it remembers
- * only who held it and, per room, the seq the session started from. The messages themselves come from the store,
- * so a client may recover long after the official server's 2-minute window. Entries live {@code ttlMillis} after
- * their session ended and at most {@code maxEntries} are kept (oldest dropped first). Thread-safe.
+ * Connection-state recovery in this node's memory, without keeping messages: per private session id ({@code pid})
+ * it remembers only who held it and, per room, the seq the session started from. The messages themselves come from
+ * the store, so a client may recover long after the official server's 2-minute window. Entries live
+ * {@code ttlMillis} after their session ended (dropped once a minute, until {@link #close()}) and at most
+ * {@code maxEntries} are kept (oldest dropped first). Thread-safe.
  */
 final class RecoveryRegistry implements Recovery {
 
@@ -22,20 +23,14 @@ final class RecoveryRegistry implements Recovery {
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final long ttlMillis;
   private final int maxEntries;
-  private Vertx vertx;
-  private long timer = -1;
+  private final Vertx vertx;
+  private final long timer;
 
-  RecoveryRegistry(long ttlMillis, int maxEntries) {
+  RecoveryRegistry(Vertx vertx, long ttlMillis, int maxEntries) {
+    this.vertx = vertx;
     this.ttlMillis = ttlMillis;
     this.maxEntries = maxEntries;
-  }
-
-  /** A registry that drops expired entries once a minute, until {@link #close()}. */
-  static RecoveryRegistry expiring(Vertx vertx, long ttlMillis, int maxEntries) {
-    RecoveryRegistry registry = new RecoveryRegistry(ttlMillis, maxEntries);
-    registry.vertx = vertx;
-    registry.timer = vertx.setPeriodic(60_000, t -> registry.expire(System.currentTimeMillis()));
-    return registry;
+    this.timer = vertx.setPeriodic(60_000, t -> expire(System.currentTimeMillis()));
   }
 
   static String newPid() {
@@ -109,8 +104,6 @@ final class RecoveryRegistry implements Recovery {
 
   @Override
   public void close() {
-    if (vertx != null) {
-      vertx.cancelTimer(timer);
-    }
+    vertx.cancelTimer(timer);
   }
 }

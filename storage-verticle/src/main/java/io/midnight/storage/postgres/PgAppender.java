@@ -54,9 +54,6 @@ final class PgAppender {
     + "FROM message_keys k JOIN unnest($1::bigint[], $2::text[]) AS q(s, c) ON k.sender_id = q.s AND k.client_msg_id = q.c";
   private static final String LOCK_ROOMS = "SELECT id, last_seq FROM rooms WHERE id = ANY($1) ORDER BY id FOR UPDATE";
   private static final String NEXT_IDS = "SELECT nextval('message_ids') FROM generate_series(1, $1)";
-  private static final String INSERT_MESSAGES = "INSERT INTO messages(id, room_id, seq, sender_id, sender, text, "
-    + "client_msg_id, ts) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], "
-    + "$6::text[], $7::text[], $8::bigint[])";
   private static final String INSERT_KEYS = "INSERT INTO message_keys(sender_id, client_msg_id, id, room_id, seq, ts) "
     + "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])";
   private static final String UPDATE_SEQS = "UPDATE rooms r SET last_seq = u.seq "
@@ -357,7 +354,7 @@ final class PgAppender {
         }
       }
       List<Future<?>> writes = new ArrayList<>();
-      writes.add(c.preparedQuery(INSERT_MESSAGES).execute(PgStore.columns(id, room, seqs, sender, name, text, key, tss)));
+      writes.add(c.preparedQuery(PgSchema.INSERT_MESSAGES).execute(PgStore.columns(id, room, seqs, sender, name, text, key, tss)));
       if (!keyedRows.isEmpty()) {
         writes.add(c.preparedQuery(INSERT_KEYS).execute(PgStore.columns(
           keyedRows.stream().map(j -> sender[j]).toArray(Long[]::new),

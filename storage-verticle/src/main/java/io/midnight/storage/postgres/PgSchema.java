@@ -14,7 +14,7 @@ import java.util.List;
  * version {@code i} to {@code i + 1}. Every start applies what the database lacks, in one transaction under an
  * advisory lock, so storage instances starting together migrate once.
  */
-final class PgSchema {
+public final class PgSchema {
 
   private static final Logger LOG = LoggerFactory.getLogger(PgSchema.class);
 
@@ -81,6 +81,11 @@ final class PgSchema {
       message_count bigint NOT NULL DEFAULT 0,
       created_at bigint NOT NULL)""")
   );
+
+  /** Messages of one batch, one array per column. */
+  public static final String INSERT_MESSAGES = "INSERT INTO messages(id, room_id, seq, sender_id, sender, text, "
+    + "client_msg_id, ts) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], "
+    + "$6::text[], $7::text[], $8::bigint[])";
 
   private PgSchema() {
   }
