@@ -5,7 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import io.midnight.common.auth.SigningKey;
 import io.midnight.common.config.MidnightConfig;
 import io.midnight.common.metrics.Meters;
-import io.midnight.gateway.GatewayVerticle;
+import io.midnight.gateway.GatewayNode;
 import io.midnight.loadtest.api.LoadTestApiVerticle;
 import io.midnight.messages.MessageServiceVerticle;
 import io.midnight.storage.StorageVerticle;
@@ -70,7 +70,12 @@ public final class MidnightNode {
     return serving(new VertxOptions().setPreferNativeTransport(true)).build();
   }
 
+  /**
+   * One event loop per core (Vert.x's default is two): the gateway runs an instance per loop, and a loop per core
+   * is a reactor per core, with no two loops of one node taking turns on a core.
+   */
   private static VertxBuilder serving(VertxOptions options) {
+    options.setEventLoopPoolSize(Runtime.getRuntime().availableProcessors());
     return Vertx.builder().with(Meters.enable(options)).withMetrics(new MicrometerMetricsFactory(Meters.newRegistry()));
   }
 
@@ -152,23 +157,24 @@ public final class MidnightNode {
       })
       .compose(resolved -> {
         DeploymentOptions options = new DeploymentOptions().setConfig(resolved);
-        GatewayVerticle gateway = new GatewayVerticle();
         List<String> ids = new ArrayList<>();
+        int[] port = {-1};
         Future<Void> chain = Future.succeededFuture();
         for (Part part : EnumSet.copyOf(parts)) {
-          chain = chain.compose(v -> vertx.deployVerticle(switch (part) {
-            case STORAGE -> new StorageVerticle();
-            case USERS -> new UserServiceVerticle();
-            case MESSAGES -> new MessageServiceVerticle();
-            case GATEWAY -> gateway;
-            case LOADTEST -> new LoadTestApiVerticle();
-          }, part == Part.LOADTEST
-            ? new DeploymentOptions().setConfig(loadTestConfig(resolved, parts.contains(Part.GATEWAY)
-              ? gateway.actualPort() : resolved.getJsonObject("http").getInteger("port", 4000)))
-            : options).onSuccess(ids::add).mapEmpty());
+          chain = chain.compose(v -> switch (part) {
+            case STORAGE -> vertx.deployVerticle(new StorageVerticle(), options);
+            case USERS -> vertx.deployVerticle(new UserServiceVerticle(), options);
+            case MESSAGES -> vertx.deployVerticle(new MessageServiceVerticle(), options);
+            case GATEWAY -> GatewayNode.deploy(vertx, options).map(gateway -> {
+              port[0] = gateway.port();
+              return gateway.deploymentId();
+            });
+            case LOADTEST -> vertx.deployVerticle(new LoadTestApiVerticle(), new DeploymentOptions()
+              .setConfig(loadTestConfig(resolved, port[0] > 0 ? port[0]
+                : resolved.getJsonObject("http").getInteger("port", 4000))));
+          }).onSuccess(ids::add).mapEmpty();
         }
-        return chain.map(v -> new Deployed(parts.contains(Part.GATEWAY) ? gateway.actualPort() : -1,
-          List.copyOf(ids)));
+        return chain.map(v -> new Deployed(port[0], List.copyOf(ids)));
       });
   }
 }

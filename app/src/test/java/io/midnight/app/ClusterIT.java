@@ -1,6 +1,5 @@
 package io.midnight.app;
 
-import io.midnight.common.socketio.SocketIoPacket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -56,24 +55,26 @@ class ClusterIT {
       List<Long> carolSeen = new ArrayList<>();
       String carolPid;
       String carolOffset;
-      try (RawWebSocket onA = connect(portA, alice); RawWebSocket carolOnA = connect(portA, carol)) {
-        join(onA, 1, null);
-        join(carolOnA, 1, null);
+      try (RawWebSocket onA = RawWebSocket.connectSocketIo(portA, alice, null);
+           RawWebSocket carolOnA = RawWebSocket.connectSocketIo(portA, carol, null)) {
+        onA.join(1, null);
+        carolOnA.join(1, null);
         carolPid = new JsonObject(carolOnA.connectReply).getString("pid");
         send(gatewayB, bob, 0, 10);
-        readUntil(onA, seen, 10);
-        carolOffset = readUntil(carolOnA, carolSeen, 10);
+        onA.readUntil(seen, 10);
+        carolOffset = carolOnA.readUntil(carolSeen, 10);
         assertThat(seen).as("B's sends reach a client of A").containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
         gatewayA.killNine();
       }
       send(gatewayB, bob, 10, 20); // while Alice and Carol are away
-      try (RawWebSocket onB = connect(portB, alice);
-           RawWebSocket carolOnB = connect(portB, carol, new JsonObject().put("pid", carolPid).put("offset", carolOffset))) {
+      try (RawWebSocket onB = RawWebSocket.connectSocketIo(portB, alice, null);
+           RawWebSocket carolOnB = RawWebSocket.connectSocketIo(portB, carol,
+             new JsonObject().put("pid", carolPid).put("offset", carolOffset))) {
         assertThat(new JsonObject(carolOnB.connectReply).getString("pid")).as("B resumed A's session").isEqualTo(carolPid);
-        join(onB, 1, 10L);
+        onB.join(1, 10L);
         send(gatewayB, bob, 20, 25);
-        readUntil(onB, seen, 25);
-        readUntil(carolOnB, carolSeen, 25); // no join: the recovered session is in its rooms again
+        onB.readUntil(seen, 25);
+        carolOnB.readUntil(carolSeen, 25); // no join: the recovered session is in its rooms again
       }
       List<Long> expected = new ArrayList<>();
       for (long s = 1; s <= 25; s++) {
@@ -122,52 +123,5 @@ class ClusterIT {
       JsonObject body = new JsonObject().put("text", "🎆 across the cluster #" + i).put("clientMsgId", "c" + i);
       assertThat(gateway.api.post("/api/rooms/1/messages", token, body).status()).isEqualTo(201);
     }
-  }
-
-  /** A raw Socket.IO client: Engine.IO open, then CONNECT to the main namespace with the token. */
-  private static RawWebSocket connect(int port, String token) throws Exception {
-    return connect(port, token, null);
-  }
-
-  /** The same, with a CONNECT payload ({@code pid} and {@code offset} ask for recovery); keeps the reply's JSON. */
-  private static RawWebSocket connect(int port, String token, JsonObject auth) throws Exception {
-    RawWebSocket ws = new RawWebSocket(port, "/socket.io/?EIO=4&transport=websocket&token=" + token, 1 << 16);
-    assertThat(ws.readText()).startsWith("0{");
-    ws.sendText("40" + (auth == null ? "" : auth.encode()));
-    String reply = ws.readText();
-    assertThat(reply).startsWith("40{");
-    ws.connectReply = reply.substring(2);
-    return ws;
-  }
-
-  private static void join(RawWebSocket ws, long room, Long sinceSeq) throws Exception {
-    JsonObject body = new JsonObject().put("room", room);
-    if (sinceSeq != null) {
-      body.put("sinceSeq", sinceSeq);
-    }
-    ws.sendText("421" + new JsonArray().add("join").add(body).encode());
-    String ack = ws.readText();
-    while (!ack.startsWith("431")) { // deliveries may come before the ack
-      ack = ws.readText();
-    }
-    assertThat(ack).doesNotContain("\"error\"");
-  }
-
-  /** Reads deliveries into {@code seen} until it holds {@code last}; answers pings; answers the last offset. */
-  private static String readUntil(RawWebSocket ws, List<Long> seen, long last) throws Exception {
-    String offset = null;
-    while (seen.isEmpty() || seen.get(seen.size() - 1) < last) {
-      String frame = ws.readText();
-      if (frame.equals("2")) {
-        ws.sendText("3");
-      } else if (frame.startsWith("42")) {
-        SocketIoPacket packet = SocketIoPacket.decode(frame.substring(1));
-        if ("message".equals(packet.eventName())) {
-          seen.add(packet.args().getJsonObject(0).getLong("seq"));
-          offset = packet.args().getString(packet.args().size() - 1);
-        }
-      }
-    }
-    return offset;
   }
 }

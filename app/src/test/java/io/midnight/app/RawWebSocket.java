@@ -1,5 +1,9 @@
 package io.midnight.app;
 
+import io.midnight.common.socketio.SocketIoPacket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -7,7 +11,10 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A bare WebSocket client over a plain {@link Socket}, so a test controls exactly when (and whether) it reads:
@@ -100,6 +107,56 @@ final class RawWebSocket implements AutoCloseable {
         return new String(payload, StandardCharsets.UTF_8);
       }
     }
+  }
+
+  /**
+   * A raw Socket.IO client: Engine.IO open, then CONNECT to the main namespace with the token and {@code auth} (may
+   * be null; {@code pid} and {@code offset} ask for recovery); keeps the reply's JSON in {@link #connectReply}.
+   */
+  static RawWebSocket connectSocketIo(int port, String token, JsonObject auth) throws IOException {
+    RawWebSocket ws = new RawWebSocket(port, "/socket.io/?EIO=4&transport=websocket&token=" + token, 1 << 16);
+    assertThat(ws.readText()).startsWith("0{");
+    ws.sendText("40" + (auth == null ? "" : auth.encode()));
+    String reply = ws.readText();
+    assertThat(reply).startsWith("40{");
+    ws.connectReply = reply.substring(2);
+    return ws;
+  }
+
+  /** Joins {@code room} (after {@code sinceSeq} when not null) and waits for the ack; deliveries before it are dropped. */
+  void join(long room, Long sinceSeq) throws IOException {
+    JsonObject body = new JsonObject().put("room", room);
+    if (sinceSeq != null) {
+      body.put("sinceSeq", sinceSeq);
+    }
+    sendText("421" + new JsonArray().add("join").add(body).encode());
+    String ack = readText();
+    while (!ack.startsWith("431")) { // deliveries may come before the ack
+      ack = readText();
+    }
+    assertThat(ack).doesNotContain("\"error\"");
+  }
+
+  /** Reads deliveries' seqs into {@code seen} until it holds {@code last}; answers pings; answers the last offset. */
+  String readUntil(List<Long> seen, long last) throws IOException {
+    String offset = null;
+    while (seen.isEmpty() || seen.get(seen.size() - 1) < last) {
+      String frame = readText();
+      if (frame == null) {
+        throw new IOException("the server closed the connection after seq " + (seen.isEmpty() ? "none"
+          : seen.get(seen.size() - 1)));
+      }
+      if (frame.equals("2")) {
+        sendText("3");
+      } else if (frame.startsWith("42")) {
+        SocketIoPacket packet = SocketIoPacket.decode(frame.substring(1));
+        if ("message".equals(packet.eventName())) {
+          seen.add(packet.args().getJsonObject(0).getLong("seq"));
+          offset = packet.args().getString(packet.args().size() - 1);
+        }
+      }
+    }
+    return offset;
   }
 
   @Override

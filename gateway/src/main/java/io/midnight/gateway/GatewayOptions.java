@@ -12,12 +12,14 @@ import java.nio.file.Path;
  * @param maxBodyBytes the largest request body accepted (413 beyond)
  * @param dataDir      where the signing key lives when {@code jwtKey} is not set
  * @param jwtKey       the HS256 key, or null to use the data directory's
+ * @param instances    gateway instances (each on its own event loop); 0 for one per event loop
  */
-public record GatewayOptions(String host, int port, int maxBodyBytes, Path dataDir, String jwtKey) {
+public record GatewayOptions(String host, int port, int maxBodyBytes, Path dataDir, String jwtKey, int instances) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 4000;
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
+  public static final int DEFAULT_INSTANCES = 0;
 
   public GatewayOptions {
     if (port < 0 || port > 65_535) {
@@ -25,6 +27,9 @@ public record GatewayOptions(String host, int port, int maxBodyBytes, Path dataD
     }
     if (maxBodyBytes < 1_024) {
       throw new IllegalArgumentException("http.maxBodyBytes must be >= 1024, got " + maxBodyBytes);
+    }
+    if (instances < 0) {
+      throw new IllegalArgumentException("http.instances must be >= 0 (0: one per event loop), got " + instances);
     }
   }
 
@@ -35,6 +40,7 @@ public record GatewayOptions(String host, int port, int maxBodyBytes, Path dataD
       http.getInteger("port", DEFAULT_PORT),
       http.getInteger("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
       Path.of(config.getString("dataDir", "./data")),
-      config.getJsonObject("auth", new JsonObject()).getString("jwtKey"));
+      config.getJsonObject("auth", new JsonObject()).getString("jwtKey"),
+      http.getInteger("instances", DEFAULT_INSTANCES));
   }
 }

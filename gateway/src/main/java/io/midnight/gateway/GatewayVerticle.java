@@ -3,7 +3,6 @@ package io.midnight.gateway;
 import io.midnight.common.Addresses;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.midnight.common.auth.SigningKey;
 import io.midnight.common.metrics.Meters;
@@ -11,6 +10,7 @@ import io.midnight.gateway.chat.ChatNamespace;
 import io.midnight.gateway.dashboard.DashboardFeed;
 import io.midnight.gateway.engine.EngineOptions;
 import io.midnight.gateway.engine.EngineServer;
+import io.midnight.gateway.overload.LoopLagProbe;
 import io.midnight.gateway.socketio.SocketIoServer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The public face: the HTTP API of DESIGN section 4 over the bus. Verifies tokens itself; everything else is a
  * request to a service. Every error is {@code {"error": {"code", "message"}}} with its status (DESIGN section 7).
+ * One instance per event loop, deployed by {@link GatewayNode}, which holds what the instances share.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -46,14 +47,20 @@ public final class GatewayVerticle extends VerticleBase {
   private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(300_000);
 
   private final long startedAt = System.currentTimeMillis();
+  private final GatewayNode node;
   private HttpServer server;
   private TokenVerifier tokens;
   private EngineServer engine;
   private SocketIoServer socketIo;
   private ChatNamespace chat;
   private DashboardFeed dashboard;
+  private LoopLagProbe lagProbe;
   /** Null when this node runs without metrics. */
   private Handler<RoutingContext> scrape;
+
+  GatewayVerticle(GatewayNode node) {
+    this.node = node;
+  }
 
   @Override
   public Future<?> start() {
@@ -63,18 +70,14 @@ public final class GatewayVerticle extends VerticleBase {
         tokens = new TokenVerifier(vertx, key);
         JsonObject socketio = config().getJsonObject("socketio", new JsonObject());
         EngineOptions engineOptions = EngineOptions.fromConfig(socketio);
-        chat = new ChatNamespace(vertx, tokens, socketio.getLong("recoveryTtlSeconds", 86_400L) * 1000,
-          socketio.getInteger("maxRecoverable", 200_000));
-        socketIo = new SocketIoServer(vertx, engineOptions.connectTimeout()).namespace("/", chat);
+        chat = new ChatNamespace(vertx, tokens, node.chat, node.overload);
+        socketIo = new SocketIoServer(vertx, engineOptions.connectTimeout(), node.sockets).namespace("/", chat);
         PrometheusMeterRegistry registry = Meters.prometheus();
         scrape = registry == null ? null : PrometheusScrapingHandler.create(registry);
-        Gauge.builder("midnight.connections", socketIo, SocketIoServer::sockets)
-          .description("Socket.IO connections open on this gateway").register(Meters.registry());
-        engine = new EngineServer(vertx, engineOptions, socketIo);
-        dashboard = new DashboardFeed(vertx, socketIo::sockets);
+        engine = new EngineServer(vertx, engineOptions, node.sessions, socketIo);
+        dashboard = new DashboardFeed(vertx, node.sockets::sockets);
         Router router = router(options);
-        server = vertx.createHttpServer(socketServerOptions(engineOptions)
-            .setHost(options.host()).setPort(options.port()))
+        server = vertx.createHttpServer(socketServerOptions(engineOptions).setHost(options.host()))
           .requestHandler(request -> {
             if (engine.matches(request)) {
               engine.handle(request);
@@ -82,17 +85,24 @@ public final class GatewayVerticle extends VerticleBase {
               router.handle(request);
             }
           });
-        return server.listen();
+        return server.listen(node.portToListen(options.port()));
       })
-      .onSuccess(s -> LOG.info("gateway listening on http://{}:{} ({} transport)", options.host(), s.actualPort(),
-        transport()));
+      .onSuccess(s -> {
+        int loop = node.started(s.actualPort());
+        lagProbe = new LoopLagProbe(vertx, node.overload, loop);
+        if (loop == 0) {
+          LOG.info("gateway listening on http://{}:{} ({} transport, {} instances, at most {} sends pending)",
+            options.host(), s.actualPort(), transport(), node.instances, node.overload.pendingBound());
+        }
+      });
   }
 
   /**
    * WebSocket frames up to the Engine.IO maxPayload, and no compression: deflate would cost a zlib context (tens of
    * KB) per connection and CPU per frame, and the official server leaves it off too. Strict thread mode: every
-   * write already happens on the connection's event loop (one gateway instance), and it spares each connection a
-   * cross-thread outbound queue (measured: 16.3 KB -> 11.4 KB of heap per idle Socket.IO session).
+   * write happens on the connection's event loop (a session hands writes for a transport on another loop over to
+   * it), and it spares each connection a cross-thread outbound queue (measured: 16.3 KB -> 11.4 KB of heap per idle
+   * Socket.IO session).
    */
   public static HttpServerOptions socketServerOptions(EngineOptions engine) {
     return new HttpServerOptions()
@@ -102,10 +112,6 @@ public final class GatewayVerticle extends VerticleBase {
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false)
       .setTcpNoDelay(true);
-  }
-
-  public int actualPort() {
-    return server.actualPort();
   }
 
   private Router router(GatewayOptions options) {
@@ -172,6 +178,13 @@ public final class GatewayVerticle extends VerticleBase {
   private void send(RoutingContext ctx) {
     TokenVerifier.Caller caller = caller(ctx);
     JsonObject body = body(ctx);
+    JsonObject refusal = node.overload.admit();
+    if (refusal != null) {
+      long retry = refusal.getJsonObject("error").getLong("retryAfterMs");
+      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (retry + 999) / 1000)));
+      json(ctx, ErrorCode.UNAVAILABLE.status(), refusal);
+      return;
+    }
     JsonObject request = new JsonObject()
       .put("roomId", roomId(ctx))
       .put("userId", caller.userId())
@@ -179,6 +192,7 @@ public final class GatewayVerticle extends VerticleBase {
       .put("text", body.getValue("text"))
       .put("clientMsgId", body.getValue("clientMsgId"));
     vertx.eventBus().<JsonObject>request(Addresses.MESSAGES_SEND, request, DEFAULT)
+      .onComplete(ar -> node.overload.done())
       .onSuccess(reply -> {
         JsonObject ack = reply.body();
         boolean duplicate = ack.getBoolean("duplicate", false);
@@ -193,8 +207,7 @@ public final class GatewayVerticle extends VerticleBase {
       .onSuccess(reply -> json(ctx, 200, new JsonObject()
         .put("transport", transport())
         .put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000)
-        .put("socketio", engine.stats().put("sockets", socketIo.sockets())
-          .put("protocolErrors", socketIo.protocolErrors()).mergeIn(chat.stats()))
+        .put("socketio", node.socketStats())
         .put("storage", reply.body())))
       .onFailure(e -> fail(ctx, e));
   }
@@ -213,7 +226,7 @@ public final class GatewayVerticle extends VerticleBase {
         json(ctx, writable ? 200 : 503, new JsonObject()
           .put("status", writable ? "up" : "degraded").put("live", true).put("ready", writable)
           .put("bus", ar.succeeded() ? "up" : "no answer from storage").put("storage", storage)
-          .put("connections", socketIo.sockets()));
+          .put("connections", node.sockets.sockets()));
       });
   }
 
@@ -334,6 +347,10 @@ public final class GatewayVerticle extends VerticleBase {
       engine.closeAll("server shutting down");
       chat.close();
       dashboard.close();
+    }
+    if (lagProbe != null) {
+      lagProbe.stop();
+      node.stopped();
     }
     return server == null ? Future.succeededFuture() : server.close();
   }

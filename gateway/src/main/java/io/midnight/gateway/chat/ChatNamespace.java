@@ -2,6 +2,7 @@ package io.midnight.gateway.chat;
 
 import io.midnight.gateway.TokenVerifier;
 import io.midnight.gateway.TokenVerifier.Caller;
+import io.midnight.gateway.overload.OverloadGuard;
 import io.midnight.gateway.socketio.Namespace;
 import io.midnight.gateway.socketio.SocketIoSocket;
 import io.vertx.core.Future;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * gets what it missed from the store, then {@code 40{"sid","pid"}} with the same pid. In a cluster the sessions
  * to recover are remembered cluster-wide ({@link ClusterRecovery}), so that works on any gateway node.
  *
- * <p>Not thread-safe: runs on the gateway's event loop.
+ * <p>Not thread-safe: one per gateway instance, on its event loop; what the instances share is in {@link ChatNode}.
  */
 public final class ChatNamespace implements Namespace {
 
@@ -27,16 +28,18 @@ public final class ChatNamespace implements Namespace {
 
   private final Vertx vertx;
   private final TokenVerifier tokens;
+  private final ChatNode node;
   private final RoomFanout fanout;
   private final Recovery recovery;
-  private long recovered;
+  private final OverloadGuard overload;
 
-  public ChatNamespace(Vertx vertx, TokenVerifier tokens, long recoveryTtlMillis, int maxRecoverable) {
+  public ChatNamespace(Vertx vertx, TokenVerifier tokens, ChatNode node, OverloadGuard overload) {
     this.vertx = vertx;
     this.tokens = tokens;
-    this.fanout = new RoomFanout(vertx);
-    this.recovery = vertx.isClustered() ? new ClusterRecovery(vertx, recoveryTtlMillis)
-      : new RecoveryRegistry(vertx, recoveryTtlMillis, maxRecoverable);
+    this.node = node;
+    this.overload = overload;
+    this.fanout = new RoomFanout(vertx, node);
+    this.recovery = node.recovery;
   }
 
   @Override
@@ -52,7 +55,7 @@ public final class ChatNamespace implements Namespace {
   /** The session of a verified caller: new, or resuming {@code previous} (null when there is none to resume). */
   private Future<JsonObject> start(SocketIoSocket socket, JsonObject auth, Caller caller, Recovery.Entry previous) {
     String pid = previous != null ? auth.getString("pid") : RecoveryRegistry.newPid();
-    ChatSession session = new ChatSession(vertx, socket, caller, fanout);
+    ChatSession session = new ChatSession(vertx, socket, caller, fanout, overload);
     socket.eventHandler(session::onEvent);
     if (previous != null) {
       socket.resumeId(previous.sid());
@@ -71,7 +74,7 @@ public final class ChatNamespace implements Namespace {
     if (previous == null) {
       return Future.succeededFuture(reply);
     }
-    recovered++;
+    node.recovered.increment();
     return session.recover(previous.rooms(), offset(auth.getValue("offset")))
       .onSuccess(v -> recovery.changed(pid, caller.userId(), socket.id(), session.roomBases())).map(reply)
       .onFailure(e -> LOG.warn("recovery of {} for user {} failed: {}", pid, caller.userId(), e.getMessage()));
@@ -81,17 +84,7 @@ public final class ChatNamespace implements Namespace {
     return value instanceof String s && s.matches("\\d{1,18}") ? Long.parseLong(s) : 0;
   }
 
-  /** {@code {rooms, recoverable, recovered, deliveries}}. */
-  public JsonObject stats() {
-    return new JsonObject()
-      .put("rooms", fanout.localRooms())
-      .put("deliveries", fanout.deliveries())
-      .put("recoverable", recovery.size())
-      .put("recovered", recovered);
-  }
-
   public void close() {
-    recovery.close();
     fanout.close();
   }
 }

@@ -4,6 +4,8 @@ import io.midnight.common.Addresses;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
 import io.midnight.gateway.TokenVerifier.Caller;
+import io.midnight.gateway.engine.SharedFrame;
+import io.midnight.gateway.overload.OverloadGuard;
 import io.midnight.gateway.socketio.SocketIoSocket;
 import io.midnight.gateway.socketio.SocketIoSocket.Ack;
 import io.vertx.core.Future;
@@ -36,7 +38,8 @@ final class ChatSession {
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
 
   /** A room as this socket sees it: the last seq sent, and what waits while missed messages are read. */
-  private static final class Cursor {
+  static final class Cursor {
+    final ChatSession session;
     final long room;
     /** The seq delivery started after; -1 while the join is not answered yet. */
     long baseSeq;
@@ -46,9 +49,12 @@ final class ChatSession {
     boolean gapCheck;
     boolean catchingUp = true;
     boolean overflowed;
+    /** Set when the session left the room (or its join failed): the cursor is out of the fan-out. */
+    boolean left;
     final List<Delivery> held = new ArrayList<>();
 
-    Cursor(long room, long baseSeq, long floorId) {
+    Cursor(ChatSession session, long room, long baseSeq, long floorId) {
+      this.session = session;
       this.room = room;
       this.baseSeq = baseSeq;
       this.floorId = floorId;
@@ -61,28 +67,24 @@ final class ChatSession {
   private final SocketIoSocket socket;
   private final Caller caller;
   private final RoomFanout fanout;
+  private final OverloadGuard overload;
   private final Map<Long, Cursor> rooms = new HashMap<>();
   private long offset;
   private int inFlight;
   private boolean closed;
   private Runnable roomsChanged = () -> { };
 
-  ChatSession(Vertx vertx, SocketIoSocket socket, Caller caller, RoomFanout fanout) {
+  ChatSession(Vertx vertx, SocketIoSocket socket, Caller caller, RoomFanout fanout, OverloadGuard overload) {
     this.vertx = vertx;
     this.socket = socket;
     this.caller = caller;
     this.fanout = fanout;
+    this.overload = overload;
   }
 
   /** Called after a join or a leave changed {@link #roomBases()}. */
   void onRoomsChanged(Runnable handler) {
     roomsChanged = handler;
-  }
-
-  /** The last seq this session has of the room (-1 while its join is not answered), or null when not in it. */
-  Long lastSeq(long roomId) {
-    Cursor cursor = rooms.get(roomId);
-    return cursor == null ? null : cursor.lastSeq;
   }
 
   /** Room id -> the seq this session's delivery started after: what recovery needs. */
@@ -100,6 +102,7 @@ final class ChatSession {
       return;
     }
     Future<JsonObject> answer;
+    boolean admitted = false;
     try {
       if (!EVENTS.contains(event)) {
         throw new ServiceException(ErrorCode.INVALID_REQUEST, "unknown event '" + event + "': this server takes "
@@ -107,6 +110,14 @@ final class ChatSession {
       }
       if (args.isEmpty() || !(args.getValue(0) instanceof JsonObject body)) {
         throw new ServiceException(ErrorCode.INVALID_REQUEST, "'" + event + "' takes one JSON object argument");
+      }
+      if (event.equals("message")) {
+        JsonObject refusal = overload.admit();
+        if (refusal != null) {
+          refuse(event, ack, refusal);
+          return;
+        }
+        admitted = true;
       }
       answer = switch (event) {
         case "join" -> join(room(body), optionalSeq(body, "sinceSeq"));
@@ -117,12 +128,19 @@ final class ChatSession {
         default -> throw new IllegalStateException(event);
       };
     } catch (ServiceException e) {
+      if (admitted) {
+        overload.done();
+      }
       reject(event, ack, e.code(), e.getMessage());
       return;
     }
     inFlight++;
+    boolean release = admitted;
     answer.onComplete(ar -> {
       inFlight--;
+      if (release) {
+        overload.done();
+      }
       if (ar.succeeded()) {
         if (ack != null) {
           ack.send(ar.result());
@@ -134,10 +152,15 @@ final class ChatSession {
   }
 
   private void reject(String event, Ack ack, ErrorCode code, String message) {
+    refuse(event, ack, code.toJson(message));
+  }
+
+  /** Answers with {@code {"error": {...}}}: in the ack when the client asked for one, else as an error event. */
+  private void refuse(String event, Ack ack, JsonObject error) {
     if (ack != null) {
-      ack.send(code.toJson(message));
+      ack.send(error);
     } else {
-      socket.emit("error", code.toJson(message).getJsonObject("error").copy().put("event", event));
+      socket.emit("error", error.getJsonObject("error").copy().put("event", event));
     }
   }
 
@@ -168,13 +191,14 @@ final class ChatSession {
     if (existing != null) {
       return request(Addresses.ROOMS_JOIN, membership(roomId));
     }
-    Cursor cursor = new Cursor(roomId, -1, 0);
+    Cursor cursor = new Cursor(this, roomId, -1, 0);
     rooms.put(roomId, cursor);
-    return fanout.add(this, roomId)
+    return fanout.add(cursor)
       .compose(v -> request(Addresses.ROOMS_JOIN, membership(roomId)))
       .onFailure(e -> {
         if (rooms.remove(roomId, cursor)) {
-          fanout.remove(this, roomId);
+          cursor.left = true;
+          fanout.remove(cursor);
         }
       })
       .onSuccess(info -> {
@@ -201,9 +225,9 @@ final class ChatSession {
   Future<Void> recover(Map<Long, Long> bases, long clientOffset) {
     List<Future<Void>> joined = new ArrayList<>();
     bases.forEach((roomId, base) -> {
-      Cursor cursor = new Cursor(roomId, base, clientOffset);
+      Cursor cursor = new Cursor(this, roomId, base, clientOffset);
       rooms.put(roomId, cursor);
-      joined.add(fanout.add(this, roomId));
+      joined.add(fanout.add(cursor));
     });
     offset = clientOffset;
     return Future.all(joined).compose(v -> {
@@ -214,8 +238,10 @@ final class ChatSession {
   }
 
   private Future<JsonObject> leave(long roomId) {
-    if (rooms.remove(roomId) != null) {
-      fanout.remove(this, roomId);
+    Cursor cursor = rooms.remove(roomId);
+    if (cursor != null) {
+      cursor.left = true;
+      fanout.remove(cursor);
       roomsChanged.run();
     }
     return request(Addresses.ROOMS_LEAVE, membership(roomId));
@@ -242,10 +268,12 @@ final class ChatSession {
 
   // ---- deliveries ----
 
-  /** A live delivery from the room's bus consumer. */
-  void deliver(Delivery d) {
-    Cursor cursor = rooms.get(d.room());
-    if (cursor == null || closed) {
+  /**
+   * A live delivery from the room's bus consumer to this session's cursor in the room; {@code frame} is the
+   * delivery's packet shared by the loop's sockets (null when there is none: a settling read).
+   */
+  void deliver(Cursor cursor, Delivery d, SharedFrame frame) {
+    if (closed || cursor.left) {
       return;
     }
     if (cursor.catchingUp) {
@@ -262,7 +290,7 @@ final class ChatSession {
       catchUp(cursor);
       return;
     }
-    send(cursor, d);
+    send(cursor, d, frame);
   }
 
   private void hold(Cursor cursor, Delivery d) {
@@ -273,12 +301,16 @@ final class ChatSession {
     }
   }
 
-  private void send(Cursor cursor, Delivery d) {
+  private void send(Cursor cursor, Delivery d, SharedFrame frame) {
     cursor.lastSeq = d.seq();
     cursor.gapCheck = true;
     if (d.id() >= offset) {
       offset = d.id();
-      socket.sendFrame(d.frame());
+      if (frame != null) {
+        socket.sendShared(frame);
+      } else {
+        socket.sendFrame(d.frame());
+      }
     } else {
       socket.sendEncoded(d.withOffset(offset));
     }
@@ -308,7 +340,7 @@ final class ChatSession {
         for (int i = 0; i < page.size(); i++) {
           Delivery d = Delivery.of(page.getJsonObject(i).put("room", cursor.room));
           if (d.seq() > cursor.lastSeq) {
-            send(cursor, d);
+            send(cursor, d, null);
           }
         }
         if (reply.body().getBoolean("more") || cursor.overflowed) {
@@ -341,7 +373,7 @@ final class ChatSession {
         cursor.held.addAll(held.subList(i, held.size()));
         return catchUp(cursor);
       }
-      send(cursor, d);
+      send(cursor, d, null);
     }
     return Future.succeededFuture();
   }
@@ -355,6 +387,6 @@ final class ChatSession {
 
   void closed() {
     closed = true;
-    rooms.keySet().forEach(room -> fanout.remove(this, room));
+    rooms.values().forEach(fanout::remove);
   }
 }

@@ -1,8 +1,7 @@
 package io.midnight.gateway.chat;
 
-import io.micrometer.core.instrument.Counter;
 import io.midnight.common.Addresses;
-import io.midnight.common.metrics.Meters;
+import io.midnight.gateway.engine.SharedFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -16,14 +15,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * This node's rooms: one bus consumer per room with local sockets in it (registered on the first, removed with
- * the last), each delivery encoded once for all of them. In a cluster a new consumer reaches the publishing nodes
- * a little later (Hazelcast replicates subscriptions asynchronously): what they publish meanwhile never arrives,
- * and without a later delivery to reveal the gap it would stay missing. So a room newly subscribed on a clustered
- * node is read from the store once its subscription has settled, one read for all its sessions. Presence ({@code online}: this node's sockets in the
- * room) is coalesced: a changed room is announced at most every {@link #PRESENCE_MILLIS}.
+ * One event loop's rooms: one bus consumer per room with sockets of this loop in it (registered on the first,
+ * removed with the last), each delivery encoded once for all of them: the JSON once into a {@link Delivery}, and
+ * its WebSocket frame once into a {@link SharedFrame} whose bytes every socket of the loop writes. Members are
+ * kept as their sessions' cursors, so a delivery reaches each without a lookup.
  *
- * <p>Not thread-safe: used from the gateway's event loop only.
+ * <p>In a cluster a new consumer reaches the publishing nodes a little later (Hazelcast replicates subscriptions
+ * asynchronously): what they publish meanwhile never arrives, and without a later delivery to reveal the gap it
+ * would stay missing. So a room newly subscribed on a clustered node is read from the store once its subscription
+ * has settled, one read for all its sessions of the loop.
+ *
+ * <p>Presence ({@code online}: the node's sockets in the room, over all loops, from {@link Presence}) is coalesced:
+ * a room whose count changed, or that a socket of this loop joined or left, is announced at most every
+ * {@link #PRESENCE_MILLIS}.
+ *
+ * <p>Not thread-safe: one per gateway instance, used from its event loop only.
  */
 final class RoomFanout {
 
@@ -35,9 +41,10 @@ final class RoomFanout {
   private final class LocalRoom {
     final long id;
     final MessageConsumer<JsonObject> consumer;
-    final Set<ChatSession> sessions = new LinkedHashSet<>();
-    ChatSession[] snapshot = new ChatSession[0];
-    boolean presenceDirty;
+    final Set<ChatSession.Cursor> members = new LinkedHashSet<>();
+    ChatSession.Cursor[] snapshot = new ChatSession.Cursor[0];
+    boolean joinedOrLeft;
+    int announced = -1;
 
     LocalRoom(long id) {
       this.id = id;
@@ -45,59 +52,62 @@ final class RoomFanout {
     }
 
     void changed() {
-      snapshot = sessions.toArray(new ChatSession[0]);
-      if (!presenceDirty) {
-        presenceDirty = true;
-        dirty.add(this);
-      }
+      snapshot = members.toArray(new ChatSession.Cursor[0]);
+      joinedOrLeft = true;
     }
   }
 
   private final Vertx vertx;
+  private final ChatNode node;
   private final Map<Long, LocalRoom> rooms = new HashMap<>();
-  private final Set<LocalRoom> dirty = new LinkedHashSet<>();
   private final long presenceTimer;
-  private long deliveries;
-  private final Counter delivered = Counter.builder("midnight.messages.delivered")
-    .description("messages handed to a socket (one per member connected here)").register(Meters.registry());
 
-  RoomFanout(Vertx vertx) {
+  RoomFanout(Vertx vertx, ChatNode node) {
     this.vertx = vertx;
+    this.node = node;
     this.presenceTimer = vertx.setPeriodic(PRESENCE_MILLIS, t -> announcePresence());
   }
 
-  /** Adds the session to the room; completes once this node receives the room's deliveries. */
-  Future<Void> add(ChatSession session, long roomId) {
-    LocalRoom room = rooms.get(roomId);
+  /** Adds the session's cursor to its room; completes once this loop receives the room's deliveries. */
+  Future<Void> add(ChatSession.Cursor cursor) {
+    LocalRoom room = rooms.get(cursor.room);
     if (room == null) {
-      room = new LocalRoom(roomId);
-      rooms.put(roomId, room);
+      room = new LocalRoom(cursor.room);
+      rooms.put(cursor.room, room);
       settleLater(room);
     }
-    room.sessions.add(session);
-    room.changed();
+    if (room.members.add(cursor)) {
+      node.presence.add(cursor.room);
+      room.changed();
+    }
     return room.consumer.completion();
   }
 
-  void remove(ChatSession session, long roomId) {
-    LocalRoom room = rooms.get(roomId);
-    if (room == null || !room.sessions.remove(session)) {
+  void remove(ChatSession.Cursor cursor) {
+    LocalRoom room = rooms.get(cursor.room);
+    if (room == null || !room.members.remove(cursor)) {
       return;
     }
+    node.presence.remove(cursor.room);
     room.changed();
-    if (room.sessions.isEmpty()) {
+    if (room.members.isEmpty()) {
       room.consumer.unregister();
-      rooms.remove(roomId);
+      rooms.remove(cursor.room);
     }
   }
 
   private void deliver(LocalRoom room, Delivery delivery) {
-    ChatSession[] targets = room.snapshot;
-    for (ChatSession session : targets) {
-      session.deliver(delivery);
+    ChatSession.Cursor[] targets = room.snapshot;
+    SharedFrame frame = new SharedFrame(delivery.frame());
+    try {
+      for (ChatSession.Cursor cursor : targets) {
+        cursor.session.deliver(cursor, delivery, frame);
+      }
+    } finally {
+      frame.release();
     }
-    deliveries += targets.length;
-    delivered.increment(targets.length);
+    node.deliveries.add(targets.length);
+    node.delivered.increment(targets.length);
   }
 
   private void settleLater(LocalRoom room) {
@@ -116,10 +126,9 @@ final class RoomFanout {
   /** Reads the room after the oldest seq any of its sessions holds; each session drops what it already has. */
   private void settle(LocalRoom room) {
     long from = Long.MAX_VALUE;
-    for (ChatSession session : room.snapshot) {
-      Long seq = session.lastSeq(room.id);
-      if (seq != null && seq >= 0) {
-        from = Math.min(from, seq);
+    for (ChatSession.Cursor cursor : room.snapshot) {
+      if (cursor.lastSeq >= 0) {
+        from = Math.min(from, cursor.lastSeq);
       }
     }
     if (from == Long.MAX_VALUE) {
@@ -129,42 +138,34 @@ final class RoomFanout {
         .put("afterSeq", from).put("limit", ChatSession.REPLAY_PAGE), SETTLE_READ)
       .onSuccess(reply -> reply.body().getJsonArray("messages").forEach(m -> {
         Delivery missed = Delivery.of(((JsonObject) m).put("room", room.id));
-        for (ChatSession session : room.snapshot) {
-          session.deliver(missed);
+        for (ChatSession.Cursor cursor : room.snapshot) {
+          cursor.session.deliver(cursor, missed, null);
         }
       }));
   }
 
+  /** Announces the rooms whose node-wide count changed, or that a socket of this loop joined or left. */
   private void announcePresence() {
-    if (dirty.isEmpty()) {
-      return;
-    }
-    LocalRoom[] changed = dirty.toArray(new LocalRoom[0]);
-    dirty.clear();
-    for (LocalRoom room : changed) {
-      room.presenceDirty = false;
-      if (room.sessions.isEmpty()) {
+    for (LocalRoom room : rooms.values()) {
+      int online = node.presence.online(room.id);
+      if (!room.joinedOrLeft && online == room.announced) {
         continue;
       }
-      String prefix = "2[\"presence\"," + Json.encode(new JsonObject().put("room", room.id)
-        .put("online", room.sessions.size()));
-      for (ChatSession session : room.snapshot) {
-        session.sendEvent(prefix);
+      room.joinedOrLeft = false;
+      room.announced = online;
+      String prefix = "2[\"presence\"," + Json.encode(new JsonObject().put("room", room.id).put("online", online));
+      for (ChatSession.Cursor cursor : room.snapshot) {
+        cursor.session.sendEvent(prefix);
       }
     }
-  }
-
-  int localRooms() {
-    return rooms.size();
-  }
-
-  long deliveries() {
-    return deliveries;
   }
 
   void close() {
     vertx.cancelTimer(presenceTimer);
-    rooms.values().forEach(r -> r.consumer.unregister());
+    rooms.values().forEach(r -> {
+      r.consumer.unregister();
+      r.members.forEach(c -> node.presence.remove(r.id));
+    });
     rooms.clear();
   }
 }

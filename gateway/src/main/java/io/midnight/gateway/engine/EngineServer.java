@@ -1,7 +1,5 @@
 package io.midnight.gateway.engine;
 
-import io.micrometer.core.instrument.Counter;
-import io.midnight.common.metrics.Meters;
 import io.midnight.common.socketio.EnginePacket;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,9 +15,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Engine.IO v4 server at one path: handshakes over polling or WebSocket, routes later requests to their
@@ -27,7 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Engine.IO error body ({@code 0} transport unknown, {@code 1} session ID unknown, {@code 2} bad handshake method,
  * {@code 3} bad request, {@code 5} unsupported protocol version). New sessions go to {@code onSession}.
  *
- * <p>Thread-safe: the session map is concurrent and each request is handled on its session's context.
+ * <p>One per gateway instance (event loop), all of a node's sharing one {@link SessionRegistry}: a new session lives
+ * on the loop of the instance that took its handshake, and a later request of it, wherever it arrives, is handled
+ * on that loop.
  */
 public final class EngineServer {
 
@@ -36,16 +33,23 @@ public final class EngineServer {
   private final Vertx vertx;
   private final EngineOptions options;
   private final Handler<EngineSession> onSession;
-  private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
-  private final LongAdder opened = new LongAdder();
-  private final LongAdder slowConsumers = new LongAdder();
-  private final Counter slowConsumersMeter = Counter.builder("midnight.slow.consumers.disconnected")
-    .description("sessions closed because their outbound queue passed its bound").register(Meters.registry());
+  private final SessionRegistry sessions;
+  private final Context context;
+  private final LoopFlusher flusher;
 
+  /** A server with a registry of its own (a single instance). */
   public EngineServer(Vertx vertx, EngineOptions options, Handler<EngineSession> onSession) {
+    this(vertx, options, new SessionRegistry(), onSession);
+  }
+
+  /** Created on the instance's context: its sessions live there. */
+  public EngineServer(Vertx vertx, EngineOptions options, SessionRegistry sessions, Handler<EngineSession> onSession) {
     this.vertx = vertx;
     this.options = options;
+    this.sessions = sessions;
     this.onSession = onSession;
+    this.context = vertx.getOrCreateContext();
+    this.flusher = new LoopFlusher(context);
   }
 
   public EngineOptions options() {
@@ -96,23 +100,25 @@ public final class EngineServer {
       badRequest(response, 1, "Session ID unknown");
       return;
     }
+    Context here = Vertx.currentContext();
     if ("websocket".equals(transport)) {
-      request.pause();
-      onContext(session.context(), () -> request.toWebSocket().onSuccess(session::upgrade));
+      request.toWebSocket().onSuccess(ws -> onContext(session.context(), () -> session.upgrade(ws, here)));
     } else if (!session.acceptsPolling()) {
       badRequest(response, 3, "Bad request");
     } else if (request.method() == HttpMethod.GET) {
-      onContext(session.context(), () -> session.onPollGet(response));
+      PollResponse poll = new PollResponse(response, here);
+      onContext(session.context(), () -> session.onPollGet(poll));
     } else if (request.method() == HttpMethod.POST) {
       String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
       boolean tooLarge = length != null
         && (!length.matches("\\d{1,12}") || Long.parseLong(length) > options.maxPayload());
       Future<Buffer> body = tooLarge ? null : request.body();
+      PollResponse poll = new PollResponse(response, here);
       onContext(session.context(), () -> {
         if (tooLarge) {
-          session.rejectTooLarge(response);
+          session.rejectTooLarge(poll);
         } else {
-          session.onPollPost(response, body);
+          session.onPollPost(poll, body);
         }
       });
     } else {
@@ -121,8 +127,7 @@ public final class EngineServer {
   }
 
   private void handshake(HttpServerRequest request, boolean websocket) {
-    Context context = vertx.getOrCreateContext();
-    EngineSession session = new EngineSession(this, newSid(), context, request.params());
+    EngineSession session = new EngineSession(this, newSid(), context, flusher, request.params());
     String open = EnginePacket.of(EnginePacket.OPEN, new JsonObject()
       .put("sid", session.sid())
       .put("upgrades", websocket ? new JsonArray() : new JsonArray().add("websocket"))
@@ -132,16 +137,14 @@ public final class EngineServer {
       .encode()).encodeText();
     if (websocket) {
       request.toWebSocket().onSuccess(ws -> {
-        sessions.put(session.sid(), session);
-        opened.increment();
+        sessions.add(session);
         session.attachWebSocket(ws);
-        ws.writeTextMessage(open);
+        session.sendFrame(open);
         session.startHeartbeat();
         onSession.handle(session);
       });
     } else {
-      sessions.put(session.sid(), session);
-      opened.increment();
+      sessions.add(session);
       request.response().putHeader("Content-Type", "text/plain; charset=UTF-8").end(open);
       session.startHeartbeat();
       onSession.handle(session);
@@ -157,28 +160,17 @@ public final class EngineServer {
   }
 
   void remove(EngineSession session) {
-    sessions.remove(session.sid(), session);
+    sessions.remove(session);
   }
 
   void countSlowConsumer() {
-    slowConsumers.increment();
-    slowConsumersMeter.increment();
+    sessions.countSlowConsumer();
   }
 
-  /** {@code {sessions, opened, slowConsumerDisconnects}}. */
-  public JsonObject stats() {
-    long websocket = sessions.values().stream().filter(s -> "websocket".equals(s.transport())).count();
-    return new JsonObject()
-      .put("sessions", sessions.size())
-      .put("websocket", websocket)
-      .put("polling", sessions.size() - websocket)
-      .put("opened", opened.sum())
-      .put("slowConsumerDisconnects", slowConsumers.sum());
-  }
-
-  /** Closes every session (at shutdown). */
+  /** Closes the sessions of this instance (at shutdown). */
   public void closeAll(String reason) {
-    sessions.values().forEach(s -> onContext(s.context(), () -> s.close(reason, true)));
+    sessions.all().stream().filter(s -> s.context() == context)
+      .forEach(s -> onContext(s.context(), () -> s.close(reason, true)));
   }
 
   private static String newSid() {

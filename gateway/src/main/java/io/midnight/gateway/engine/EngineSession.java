@@ -1,13 +1,17 @@
 package io.midnight.gateway.engine;
 
 import io.midnight.common.socketio.EnginePacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -18,7 +22,14 @@ import java.util.List;
  * the bounded outbound queue: a session whose unwritten frames or bytes pass the bound is closed as a slow
  * consumer, so it never holds memory or time that other sessions need.
  *
- * <p>Not thread-safe: confined to the context it was created on; {@link EngineServer} hops there.
+ * <p>WebSocket frames are written as bytes straight to the connection's channel ({@link WebSocketFrames}), with no
+ * promise per write, and flushed once per event-loop turn ({@link LoopFlusher}); a frame shared by a room is
+ * encoded once and its bytes written to every socket ({@link SharedFrame}). Every text and binary frame takes that
+ * one path, so frames leave in the order they were sent.
+ *
+ * <p>Not thread-safe: confined to the context it was created on; {@link EngineServer} hops there. Its transports
+ * may live on another event loop (a polling request or an upgrade that reached another gateway instance): what
+ * they receive hops to the session's context, and what the session writes to them is handed to theirs.
  */
 public final class EngineSession {
 
@@ -29,11 +40,17 @@ public final class EngineSession {
   private final EngineOptions options;
   private final String sid;
   private final Context context;
+  private final LoopFlusher flusher;
   private final MultiMap query;
 
   private ServerWebSocket ws;
+  private Context wsContext;
+  private ChannelHandlerContext wsChannel;
+  private boolean wsLocal;
+  private boolean flushScheduled;
   private ServerWebSocket probe;
-  private HttpServerResponse pendingGet;
+  private Context probeContext;
+  private PollResponse pendingGet;
   private boolean postInFlight;
   private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>();
   private int backlogFrames;
@@ -49,11 +66,12 @@ public final class EngineSession {
   private Handler<Buffer> binaryHandler = b -> { };
   private Handler<String> closeHandler = r -> { };
 
-  EngineSession(EngineServer server, String sid, Context context, MultiMap query) {
+  EngineSession(EngineServer server, String sid, Context context, LoopFlusher flusher, MultiMap query) {
     this.server = server;
     this.options = server.options();
     this.sid = sid;
     this.context = context;
+    this.flusher = flusher;
     this.query = query;
   }
 
@@ -93,7 +111,7 @@ public final class EngineSession {
 
   /** True while the client is not keeping up; callers that stream (replays) wait until it is false. */
   public boolean isBusy() {
-    return ws != null ? ws.isClosed() || ws.writeQueueFull()
+    return ws != null ? !wsChannel.channel().isActive() || !wsChannel.channel().isWritable()
       : backlogFrames > options.maxQueuedFrames() / 2 || backlogBytes > options.maxQueuedBytes() / 2;
   }
 
@@ -104,15 +122,21 @@ public final class EngineSession {
     send(EnginePacket.message(text));
   }
 
-  /**
-   * Sends a whole Engine.IO text packet, already encoded ({@code 42[...]}): the fan-out builds one per delivery and
-   * hands the same string to every WebSocket in the room.
-   */
+  /** Sends a whole Engine.IO text packet, already encoded ({@code 42[...]}). */
   public void sendFrame(String frame) {
     if (ws == null) {
       send(EnginePacket.decodeText(frame));
     } else if (closedReason == null && admit(frame.length())) {
-      ws.writeTextMessage(frame);
+      writeWs(WebSocketFrames.text(frame));
+    }
+  }
+
+  /** Sends a packet shared by many sessions of this event loop: on a WebSocket, its bytes as they are. */
+  public void sendShared(SharedFrame frame) {
+    if (ws == null) {
+      send(EnginePacket.decodeText(frame.text()));
+    } else if (closedReason == null && admit(frame.text().length())) {
+      writeWs(frame.bytes().retainedDuplicate());
     }
   }
 
@@ -125,11 +149,37 @@ public final class EngineSession {
       return;
     }
     if (ws != null) {
-      write(ws, packet);
+      writeWs(encode(packet));
     } else {
       buffer.add(packet);
       flushPoll();
     }
+  }
+
+  private static ByteBuf encode(EnginePacket packet) {
+    return packet.isBinary() ? WebSocketFrames.binary(Unpooled.wrappedBuffer(packet.binary().getBytes()))
+      : WebSocketFrames.text(packet.encodeText());
+  }
+
+  /**
+   * Writes a frame without a flush or a promise. On the session's own loop the flush comes at the end of the turn;
+   * a WebSocket on another loop gets the write and its flush as one task there (Netty keeps their order).
+   */
+  private void writeWs(ByteBuf frame) {
+    if (!wsLocal) {
+      wsChannel.writeAndFlush(frame, wsChannel.voidPromise());
+      return;
+    }
+    wsChannel.write(frame, wsChannel.voidPromise());
+    if (!flushScheduled) {
+      flushScheduled = true;
+      flusher.schedule(this);
+    }
+  }
+
+  void flush() {
+    flushScheduled = false;
+    wsChannel.flush();
   }
 
   /**
@@ -139,10 +189,10 @@ public final class EngineSession {
    * closed as a slow consumer and false is returned.
    */
   private boolean admit(long size) {
-    if (ws != null && ws.isClosed()) {
-      return false; // the peer has gone; our close handler has not run yet (asking writeQueueFull() would throw)
+    if (ws != null && !wsChannel.channel().isActive()) {
+      return false; // the peer has gone; our close handler has not run yet
     }
-    if (ws != null && !ws.writeQueueFull()) {
+    if (ws != null && wsChannel.channel().isWritable()) {
       backlogFrames = 0;
       backlogBytes = 0;
     }
@@ -154,14 +204,6 @@ public final class EngineSession {
     backlogFrames++;
     backlogBytes += size;
     return true;
-  }
-
-  private static void write(ServerWebSocket socket, EnginePacket packet) {
-    if (packet.isBinary()) {
-      socket.writeBinaryMessage(packet.binary());
-    } else {
-      socket.writeTextMessage(packet.encodeText());
-    }
   }
 
   private void flushPoll() {
@@ -176,11 +218,9 @@ public final class EngineSession {
   }
 
   private void respondPoll(String body) {
-    HttpServerResponse response = pendingGet;
+    PollResponse response = pendingGet;
     pendingGet = null;
-    if (!response.ended() && !response.closed()) {
-      response.putHeader("Content-Type", "text/plain; charset=UTF-8").end(body);
-    }
+    response.end("text/plain; charset=UTF-8", body);
   }
 
   // ---- heartbeat ----
@@ -191,11 +231,11 @@ public final class EngineSession {
 
   private void schedulePing() {
     cancelTimer();
-    timer = server.vertx().setTimer(options.pingInterval(), id -> {
+    timer = vertx().setTimer(options.pingInterval(), id -> {
       timer = -1;
       awaitingPong = true;
       send(EnginePacket.of(EnginePacket.PING));
-      timer = server.vertx().setTimer(options.pingTimeout(), t -> {
+      timer = vertx().setTimer(options.pingTimeout(), t -> {
         timer = -1;
         if (awaitingPong) {
           close("ping timeout", false);
@@ -206,9 +246,13 @@ public final class EngineSession {
 
   private void cancelTimer() {
     if (timer >= 0) {
-      server.vertx().cancelTimer(timer);
+      vertx().cancelTimer(timer);
       timer = -1;
     }
+  }
+
+  private Vertx vertx() {
+    return server.vertx();
   }
 
   // ---- receiving ----
@@ -239,7 +283,7 @@ public final class EngineSession {
   // ---- transports ----
 
   /** A long-polling GET: answered now when packets wait, else held until there are some. */
-  void onPollGet(HttpServerResponse response) {
+  void onPollGet(PollResponse response) {
     if (draining) {
       pendingGet = response;
       flushPoll();
@@ -247,12 +291,12 @@ public final class EngineSession {
       return;
     }
     if (pendingGet != null) {
-      EngineServer.badRequest(response, 3, "Bad request");
+      response.badRequest(3, "Bad request");
       close("overlapping polling GET requests", false);
       return;
     }
     pendingGet = response;
-    response.closeHandler(v -> {
+    response.onClose(context, () -> {
       if (pendingGet == response) {
         pendingGet = null;
         close("transport close: polling connection closed", false);
@@ -278,9 +322,9 @@ public final class EngineSession {
    * A long-polling POST, marked in flight from its arrival until its body was handled, so that a second POST
    * meanwhile is refused (and closes the session); answers {@code ok} once every packet in it was handled.
    */
-  void onPollPost(HttpServerResponse response, Future<Buffer> body) {
+  void onPollPost(PollResponse response, Future<Buffer> body) {
     if (postInFlight) {
-      EngineServer.badRequest(response, 3, "Bad request");
+      response.badRequest(3, "Bad request");
       close("overlapping polling POST requests", false);
       return;
     }
@@ -288,7 +332,7 @@ public final class EngineSession {
     body.onComplete(ar -> EngineServer.onContext(context, () -> {
       postInFlight = false;
       if (ar.failed()) {
-        EngineServer.badRequest(response, 3, "Bad request");
+        response.badRequest(3, "Bad request");
       } else if (ar.result().length() > options.maxPayload()) {
         rejectTooLarge(response);
       } else {
@@ -297,22 +341,22 @@ public final class EngineSession {
     }));
   }
 
-  private void handlePost(HttpServerResponse response, Buffer body) {
+  private void handlePost(PollResponse response, Buffer body) {
     List<EnginePacket> packets;
     try {
       packets = EnginePacket.decodePayload(body.toString());
     } catch (IllegalArgumentException e) {
-      EngineServer.badRequest(response, 3, "Bad request");
+      response.badRequest(3, "Bad request");
       close("parse error: " + e.getMessage(), false);
       return;
     }
     packets.forEach(this::onPacket);
-    response.putHeader("Content-Type", "text/html").end("ok");
+    response.end("text/html", "ok");
   }
 
   /** A POST over maxPayload: 413, and the session ends (the official server does the same). */
-  void rejectTooLarge(HttpServerResponse response) {
-    response.setStatusCode(413).putHeader("Connection", "close").end();
+  void rejectTooLarge(PollResponse response) {
+    response.tooLarge();
     close("payload larger than maxPayload", false);
   }
 
@@ -320,66 +364,83 @@ public final class EngineSession {
     return ws == null;
   }
 
-  /** A WebSocket for a new session: every packet flows on it from the start. */
+  /** A WebSocket for a new session, on this session's loop: every packet flows on it from the start. */
   void attachWebSocket(ServerWebSocket socket) {
-    ws = socket;
+    use(socket, context);
     listen(socket);
   }
 
-  /** A WebSocket asking to upgrade this polling session: {@code 2probe}, {@code 3probe}, then {@code 5}. */
-  void upgrade(ServerWebSocket socket) {
+  /**
+   * A WebSocket asking to upgrade this polling session: {@code 2probe}, {@code 3probe}, then {@code 5}. Called on
+   * the session's context; {@code socketContext} is the loop the socket lives on.
+   */
+  void upgrade(ServerWebSocket socket, Context socketContext) {
     if (ws != null || probe != null) {
-      socket.close((short) 1008, "this session already has a WebSocket");
+      EngineServer.onContext(socketContext, () -> socket.close((short) 1008, "this session already has a WebSocket"));
       return;
     }
     probe = socket;
-    long upgradeTimer = server.vertx().setTimer(10_000, t -> {
+    probeContext = socketContext;
+    long upgradeTimer = vertx().setTimer(10_000, t -> {
       if (probe == socket) {
         probe = null;
-        socket.close((short) 1008, "upgrade timeout");
+        EngineServer.onContext(socketContext, () -> socket.close((short) 1008, "upgrade timeout"));
       }
     });
-    socket.textMessageHandler(text -> {
-      if (probe != socket) {
-        return;
-      }
-      if ("2probe".equals(text)) {
-        socket.writeTextMessage("3probe");
-        probed = true;
-        releasePollForUpgrade();
-      } else if ("5".equals(text)) {
-        server.vertx().cancelTimer(upgradeTimer);
-        probe = null;
-        probed = false;
-        completeUpgrade(socket);
-      } else {
-        probe = null;
-        probed = false;
-        socket.close((short) 1008, "invalid upgrade");
-      }
-    });
-    socket.closeHandler(v -> {
-      if (probe == socket) {
-        probe = null;
-        probed = false;
-      }
+    EngineServer.onContext(socketContext, () -> {
+      socket.textMessageHandler(text -> EngineServer.onContext(context, () -> onProbeText(socket, socketContext,
+        text, upgradeTimer)));
+      socket.closeHandler(v -> EngineServer.onContext(context, () -> {
+        if (probe == socket) {
+          probe = null;
+          probed = false;
+        }
+      }));
     });
   }
 
-  private void completeUpgrade(ServerWebSocket socket) {
+  private void onProbeText(ServerWebSocket socket, Context socketContext, String text, long upgradeTimer) {
+    if (probe != socket) {
+      return;
+    }
+    if ("2probe".equals(text)) {
+      EngineServer.onContext(socketContext, () -> socket.writeTextMessage("3probe"));
+      probed = true;
+      releasePollForUpgrade();
+    } else if ("5".equals(text)) {
+      vertx().cancelTimer(upgradeTimer);
+      probe = null;
+      probed = false;
+      completeUpgrade(socket, socketContext);
+    } else {
+      probe = null;
+      probed = false;
+      EngineServer.onContext(socketContext, () -> socket.close((short) 1008, "invalid upgrade"));
+    }
+  }
+
+  private void completeUpgrade(ServerWebSocket socket, Context socketContext) {
     if (pendingGet != null) {
       respondPoll(EnginePacket.encodePayload(List.of(EnginePacket.of(EnginePacket.NOOP))));
     }
-    ws = socket;
-    listen(socket);
-    buffer.forEach(p -> write(socket, p));
+    use(socket, socketContext);
+    EngineServer.onContext(socketContext, () -> listen(socket));
+    buffer.forEach(p -> writeWs(encode(p)));
     buffer.clear();
     backlogFrames = 0;
     backlogBytes = 0;
   }
 
+  private void use(ServerWebSocket socket, Context socketContext) {
+    ws = socket;
+    wsContext = socketContext;
+    wsLocal = socketContext == context;
+    wsChannel = ((WebSocketInternal) socket).channelHandlerContext();
+  }
+
+  /** Installs the socket's handlers; runs on the socket's loop, and each handler hops to the session's. */
   private void listen(ServerWebSocket socket) {
-    socket.textMessageHandler(text -> {
+    socket.textMessageHandler(text -> EngineServer.onContext(context, () -> {
       EnginePacket packet;
       try {
         packet = EnginePacket.decodeText(text);
@@ -388,10 +449,11 @@ public final class EngineSession {
         return;
       }
       onPacket(packet);
-    });
-    socket.binaryMessageHandler(bytes -> onPacket(EnginePacket.binary(bytes)));
-    socket.closeHandler(v -> close("transport close", false));
-    socket.exceptionHandler(e -> close("transport error: " + e.getMessage(), false));
+    }));
+    socket.binaryMessageHandler(bytes -> EngineServer.onContext(context, () -> onPacket(EnginePacket.binary(bytes))));
+    socket.closeHandler(v -> EngineServer.onContext(context, () -> close("transport close", false)));
+    socket.exceptionHandler(e -> EngineServer.onContext(context, () -> close("transport error: " + e.getMessage(),
+      false)));
   }
 
   // ---- closing ----
@@ -408,15 +470,16 @@ public final class EngineSession {
     notifyClient = notify;
     cancelTimer();
     if (probe != null) {
-      probe.close();
+      ServerWebSocket dropped = probe;
       probe = null;
+      EngineServer.onContext(probeContext, dropped::close);
     }
     if (ws == null && notify) {
       // polling: what is queued, then the close packet, goes out with the next GET (or the one held now)
       buffer.add(EnginePacket.of(EnginePacket.CLOSE));
       if (pendingGet == null) {
         draining = true;
-        timer = server.vertx().setTimer(options.pingTimeout(), t -> finish());
+        timer = vertx().setTimer(options.pingTimeout(), t -> finish());
         return;
       }
       flushPoll();
@@ -432,11 +495,17 @@ public final class EngineSession {
       respondPoll("");
     }
     buffer.clear();
-    if (ws != null && !ws.isClosed()) {
+    if (ws != null && wsChannel.channel().isActive()) {
       if (notifyClient) {
-        ws.writeTextMessage(EnginePacket.of(EnginePacket.CLOSE).encodeText());
+        writeWs(encode(EnginePacket.of(EnginePacket.CLOSE)));
       }
-      ws.close((short) (closedReason.startsWith(SLOW_CONSUMER) ? 1008 : 1000), truncate(closedReason));
+      if (wsLocal) {
+        flush();
+      }
+      ServerWebSocket socket = ws;
+      short code = (short) (closedReason.startsWith(SLOW_CONSUMER) ? 1008 : 1000);
+      String why = truncate(closedReason);
+      EngineServer.onContext(wsContext, () -> socket.close(code, why));
     }
     closeHandler.handle(closedReason);
   }

@@ -11,19 +11,39 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Socket.IO v5 on top of Engine.IO sessions: one {@link SocketIoConnection} per session, multiplexing the
  * registered namespaces. A connection that names no namespace within the connect timeout is closed.
- * Thread-safe registry; connections are confined to their session's context.
+ * Thread-safe registry; connections are confined to their session's context. The gateway runs one per instance
+ * (event loop), each with that loop's namespaces, all counting into one {@link Counters}.
  */
 public final class SocketIoServer implements Handler<EngineSession> {
 
   private final Vertx vertx;
   private final long connectTimeout;
   private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
-  private final LongAdder sockets = new LongAdder();
-  private final LongAdder protocolErrors = new LongAdder();
+  private final Counters counters;
+
+  /** A node's sockets and protocol errors, over all its instances. Thread-safe. */
+  public static final class Counters {
+    private final LongAdder sockets = new LongAdder();
+    private final LongAdder protocolErrors = new LongAdder();
+
+    public long sockets() {
+      return sockets.sum();
+    }
+
+    /** Connections closed for a malformed packet. */
+    public long protocolErrors() {
+      return protocolErrors.sum();
+    }
+  }
 
   public SocketIoServer(Vertx vertx, long connectTimeout) {
+    this(vertx, connectTimeout, new Counters());
+  }
+
+  public SocketIoServer(Vertx vertx, long connectTimeout, Counters counters) {
     this.vertx = vertx;
     this.connectTimeout = connectTimeout;
+    this.counters = counters;
   }
 
   public SocketIoServer namespace(String name, Namespace namespace) {
@@ -44,24 +64,15 @@ public final class SocketIoServer implements Handler<EngineSession> {
   }
 
   void socketOpened() {
-    sockets.increment();
+    counters.sockets.increment();
   }
 
   void socketClosed() {
-    sockets.decrement();
+    counters.sockets.decrement();
   }
 
   void protocolError() {
-    protocolErrors.increment();
-  }
-
-  public long sockets() {
-    return sockets.sum();
-  }
-
-  /** Connections closed for a malformed packet. */
-  public long protocolErrors() {
-    return protocolErrors.sum();
+    counters.protocolErrors.increment();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.midnight.gateway.socketio;
 
 import io.midnight.common.socketio.SocketIoPacket;
 import io.midnight.gateway.engine.EngineSession;
+import io.midnight.gateway.engine.SharedFrame;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -124,6 +125,22 @@ public final class SocketIoSocket {
   public void sendFrame(String frame) {
     if (!disconnected) {
       write(() -> connection.engine().sendFrame(frame));
+    }
+  }
+
+  /**
+   * Sends a packet that many sockets of this event loop share (a room's delivery): on a WebSocket the same bytes.
+   * Before the connect reply it is queued as text, since the shared bytes are released after the fan-out.
+   */
+  public void sendShared(SharedFrame frame) {
+    if (disconnected) {
+      return;
+    }
+    if (connected) {
+      connection.engine().sendShared(frame);
+    } else {
+      String text = frame.text();
+      write(() -> connection.engine().sendFrame(text));
     }
   }
 

@@ -1,0 +1,41 @@
+package io.midnight.gateway.chat;
+
+import io.micrometer.core.instrument.Counter;
+import io.midnight.common.metrics.Meters;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the chat namespaces of a node's gateway instances share: the sessions to recover, who is online in each
+ * room, and the counters behind {@code /api/stats}. Each instance keeps its own sockets and room subscriptions
+ * ({@link RoomFanout}). Thread-safe.
+ */
+public final class ChatNode {
+
+  final Recovery recovery;
+  final Presence presence = new Presence();
+  final LongAdder recovered = new LongAdder();
+  final LongAdder deliveries = new LongAdder();
+  final Counter delivered = Counter.builder("midnight.messages.delivered")
+    .description("messages handed to a socket (one per member connected here)").register(Meters.registry());
+
+  public ChatNode(Vertx vertx, long recoveryTtlMillis, int maxRecoverable) {
+    this.recovery = vertx.isClustered() ? new ClusterRecovery(vertx, recoveryTtlMillis)
+      : new RecoveryRegistry(vertx, recoveryTtlMillis, maxRecoverable);
+  }
+
+  /** {@code {rooms, recoverable, recovered, deliveries}} of the whole node. */
+  public JsonObject stats() {
+    return new JsonObject()
+      .put("rooms", presence.rooms())
+      .put("deliveries", deliveries.sum())
+      .put("recoverable", recovery.size())
+      .put("recovered", recovered.sum());
+  }
+
+  public void close() {
+    recovery.close();
+  }
+}
