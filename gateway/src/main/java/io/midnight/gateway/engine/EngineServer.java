@@ -151,7 +151,8 @@ public final class EngineServer {
     }
   }
 
-  static void onContext(Context context, Runnable action) {
+  /** Runs {@code action} on {@code context}: now when already there, else as a task of its event loop. */
+  public static void onContext(Context context, Runnable action) {
     if (Vertx.currentContext() == context) {
       action.run();
     } else {
