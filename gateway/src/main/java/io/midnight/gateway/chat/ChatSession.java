@@ -3,6 +3,7 @@ package io.midnight.gateway.chat;
 import io.midnight.common.Addresses;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
+import io.midnight.common.socketio.EventFrames;
 import io.midnight.gateway.TokenVerifier.Caller;
 import io.midnight.gateway.engine.SharedFrame;
 import io.midnight.gateway.overload.OverloadGuard;
@@ -319,7 +320,7 @@ final class ChatSession {
   /** Sends an event that takes the session's offset as last argument ({@code prefix} ends before it). */
   void sendEvent(String prefix) {
     if (!closed) {
-      socket.sendEncoded(offset > 0 ? Delivery.withOffset(prefix, offset) : prefix + "]");
+      socket.sendEncoded(offset > 0 ? EventFrames.withOffset(prefix, offset) : EventFrames.withoutOffset(prefix));
     }
   }
 

@@ -1,12 +1,12 @@
 package io.midnight.gateway.chat;
 
 import io.midnight.common.Addresses;
+import io.midnight.common.socketio.EventFrames;
 import io.midnight.gateway.engine.SharedFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
@@ -153,7 +153,7 @@ final class RoomFanout {
       }
       room.joinedOrLeft = false;
       room.announced = online;
-      String prefix = "2[\"presence\"," + Json.encode(new JsonObject().put("room", room.id).put("online", online));
+      String prefix = EventFrames.prefix("presence", new JsonObject().put("room", room.id).put("online", online));
       for (ChatSession.Cursor cursor : room.snapshot) {
         cursor.session.sendEvent(prefix);
       }
