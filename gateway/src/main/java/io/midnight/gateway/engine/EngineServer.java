@@ -102,7 +102,7 @@ public final class EngineServer {
     }
     Context here = Vertx.currentContext();
     if ("websocket".equals(transport)) {
-      request.toWebSocket().onSuccess(ws -> onContext(session.context(), () -> session.upgrade(ws, here)));
+      request.toWebSocket().onSuccess(ws -> session.acceptUpgrade(ws, here));
     } else if (!session.acceptsPolling()) {
       badRequest(response, 3, "Bad request");
     } else if (request.method() == HttpMethod.GET) {

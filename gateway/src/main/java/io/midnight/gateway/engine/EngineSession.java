@@ -50,6 +50,7 @@ public final class EngineSession {
   private boolean flushScheduled;
   private ServerWebSocket probe;
   private Context probeContext;
+  private long probeTimer;
   private PollResponse pendingGet;
   private boolean postInFlight;
   private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>();
@@ -371,11 +372,18 @@ public final class EngineSession {
   }
 
   /**
-   * A WebSocket asking to upgrade this polling session: {@code 2probe}, {@code 3probe}, then {@code 5}. Called on
-   * the session's context; {@code socketContext} is the loop the socket lives on.
+   * A WebSocket asking to upgrade this polling session ({@code 2probe}, {@code 3probe}, then {@code 5}). Called on
+   * the socket's own loop, which may be another than the session's: the socket is registered on the session's loop
+   * first and its handlers are installed at once, so that nothing it receives meanwhile is lost and everything
+   * reaches the session in order.
    */
-  void upgrade(ServerWebSocket socket, Context socketContext) {
-    if (ws != null || probe != null) {
+  void acceptUpgrade(ServerWebSocket socket, Context socketContext) {
+    EngineServer.onContext(context, () -> upgrade(socket, socketContext));
+    listen(socket);
+  }
+
+  private void upgrade(ServerWebSocket socket, Context socketContext) {
+    if (ws != null || probe != null || closedReason != null) {
       EngineServer.onContext(socketContext, () -> socket.close((short) 1008, "this session already has a WebSocket"));
       return;
     }
@@ -384,31 +392,22 @@ public final class EngineSession {
     long upgradeTimer = vertx().setTimer(10_000, t -> {
       if (probe == socket) {
         probe = null;
+        probed = false;
         EngineServer.onContext(socketContext, () -> socket.close((short) 1008, "upgrade timeout"));
       }
     });
-    EngineServer.onContext(socketContext, () -> {
-      socket.textMessageHandler(text -> EngineServer.onContext(context, () -> onProbeText(socket, socketContext,
-        text, upgradeTimer)));
-      socket.closeHandler(v -> EngineServer.onContext(context, () -> {
-        if (probe == socket) {
-          probe = null;
-          probed = false;
-        }
-      }));
-    });
+    probeTimer = upgradeTimer;
   }
 
-  private void onProbeText(ServerWebSocket socket, Context socketContext, String text, long upgradeTimer) {
-    if (probe != socket) {
-      return;
-    }
+  private void onProbeText(String text) {
+    ServerWebSocket socket = probe;
+    Context socketContext = probeContext;
     if ("2probe".equals(text)) {
       EngineServer.onContext(socketContext, () -> socket.writeTextMessage("3probe"));
       probed = true;
       releasePollForUpgrade();
     } else if ("5".equals(text)) {
-      vertx().cancelTimer(upgradeTimer);
+      vertx().cancelTimer(probeTimer);
       probe = null;
       probed = false;
       completeUpgrade(socket, socketContext);
@@ -424,11 +423,14 @@ public final class EngineSession {
       respondPoll(EnginePacket.encodePayload(List.of(EnginePacket.of(EnginePacket.NOOP))));
     }
     use(socket, socketContext);
-    EngineServer.onContext(socketContext, () -> listen(socket));
     buffer.forEach(p -> writeWs(encode(p)));
     buffer.clear();
     backlogFrames = 0;
     backlogBytes = 0;
+    if (draining) {
+      notifyClient = false; // the close packet was queued and has just been written
+      finish();
+    }
   }
 
   private void use(ServerWebSocket socket, Context socketContext) {
@@ -438,9 +440,26 @@ public final class EngineSession {
     wsChannel = ((WebSocketInternal) socket).channelHandlerContext();
   }
 
-  /** Installs the socket's handlers; runs on the socket's loop, and each handler hops to the session's. */
+  /**
+   * Installs the socket's handlers; runs on the socket's loop, and each handler hops to the session's, where what
+   * arrives is taken as a probe's while the socket is the probe and as packets once it carries the session.
+   */
   private void listen(ServerWebSocket socket) {
-    socket.textMessageHandler(text -> EngineServer.onContext(context, () -> {
+    socket.textMessageHandler(text -> EngineServer.onContext(context, () -> onText(socket, text)));
+    socket.binaryMessageHandler(bytes -> EngineServer.onContext(context, () -> {
+      if (socket == ws) {
+        onPacket(EnginePacket.binary(bytes));
+      }
+    }));
+    socket.closeHandler(v -> EngineServer.onContext(context, () -> onSocketGone(socket, "transport close")));
+    socket.exceptionHandler(e -> EngineServer.onContext(context, () -> onSocketGone(socket,
+      "transport error: " + e.getMessage())));
+  }
+
+  private void onText(ServerWebSocket socket, String text) {
+    if (socket == probe) {
+      onProbeText(text);
+    } else if (socket == ws) {
       EnginePacket packet;
       try {
         packet = EnginePacket.decodeText(text);
@@ -449,11 +468,16 @@ public final class EngineSession {
         return;
       }
       onPacket(packet);
-    }));
-    socket.binaryMessageHandler(bytes -> EngineServer.onContext(context, () -> onPacket(EnginePacket.binary(bytes))));
-    socket.closeHandler(v -> EngineServer.onContext(context, () -> close("transport close", false)));
-    socket.exceptionHandler(e -> EngineServer.onContext(context, () -> close("transport error: " + e.getMessage(),
-      false)));
+    }
+  }
+
+  private void onSocketGone(ServerWebSocket socket, String reason) {
+    if (socket == probe) {
+      probe = null;
+      probed = false;
+    } else if (socket == ws) {
+      close(reason, false);
+    }
   }
 
   // ---- closing ----
@@ -469,7 +493,9 @@ public final class EngineSession {
     closedReason = reason;
     notifyClient = notify;
     cancelTimer();
-    if (probe != null) {
+    if (probe != null && !(probed && notify)) {
+      // a probe the client has been answered on is kept: the client paused polling for it, and what is queued
+      // (with the close packet) reaches it when the upgrade completes
       ServerWebSocket dropped = probe;
       probe = null;
       EngineServer.onContext(probeContext, dropped::close);
