@@ -310,9 +310,8 @@ final class ClientVerticle extends VerticleBase {
       String code = error.getString("code", "error");
       if ("rate_limited".equals(code) || "unavailable".equals(code)) {
         run.stats().refused.increment();
-        Long retryAfterMs = error.getLong("retryAfterMs");
-        if (retryAfterMs != null) {
-          comeBack(p, code, LoadRun.refusalDelayMillis(retryAfterMs));
+        if (error.getValue("retryAfterMs") instanceof Number retryAfterMs) {
+          comeBack(p, code, LoadRun.refusalDelayMillis(retryAfterMs.longValue()));
         } else {
           vertx.setTimer(LoadRun.retryDelayMillis(p.attempt()), t -> retry(p, code));
         }
@@ -329,12 +328,12 @@ final class ClientVerticle extends VerticleBase {
   }
 
   private void onJoined(JsonObject answer) {
+    vertx.cancelTimer(joinTimer); // answered, even if with an error: nothing to time out
     if (answer == null || answer.containsKey("error")) {
       run.stats().error("join_failed");
       joinedOnce.tryFail("user " + user + " could not join room " + room.roomId + ": " + answer);
       return;
     }
-    vertx.cancelTimer(joinTimer);
     if (!everJoined) {
       everJoined = true;
       run.stats().joined.incrementAndGet();
