@@ -220,7 +220,7 @@ public final class LoadTestVerticle extends VerticleBase {
     progress.accept(String.format("run %s: %s, %,d users in %d rooms for %d s at %s msgs/s per user against %s", runId,
       preset.name(), preset.users(), preset.rooms(), preset.durationSeconds(),
       BigDecimal.valueOf(preset.ratePerUser()).stripTrailingZeros().toPlainString(), target));
-    Target.detect(http, target, runId)
+    Target.detect(vertx, http, target, runId)
       .compose(found -> {
         api = found;
         progress.accept("  target: " + found.describe());
