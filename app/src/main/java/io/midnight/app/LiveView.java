@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 
 /**
  * The in-place progress view of a run on a terminal: a block of lines redrawn twice a second (progress bars for
- * the phases, counts, rates, ack p99, errors), with event lines (countdown, warnings) printed above it.
+ * the phases, counts, joins/s, rates, ack p99, refusals, skipped sends, errors), with event lines (countdown, warnings) printed above it.
  * Not thread-safe by itself: {@link #accept} and {@link #redraw} are synchronized.
  */
 final class LiveView implements Consumer<String> {
@@ -63,15 +63,17 @@ final class LiveView implements Consumer<String> {
       out.flush();
       return;
     }
-    line("  connected " + bar(p.getLong("joined"), users) + String.format(" %,d / %,d", p.getLong("joined"), users));
+    line("  connected " + bar(p.getLong("joined"), users) + String.format(" %,d / %,d  (%,d joins/s)",
+      p.getLong("joined"), users, p.getLong("connectPerSecond")));
     boolean sending = "send".equals(phase) || "drain".equals(phase) || "verify".equals(phase);
     double sendShare = "send".equals(phase) ? Math.min(1, p.getDouble("seconds") / Math.max(1, p.getLong(
       "durationSeconds"))) : sending ? 1 : 0;
     if (!"connections".equals(p.getString("kind"))) {
       line("  sending   " + bar((long) (sendShare * 1000), 1000) + String.format(" sent %,d  acked %,d  received %,d",
         p.getLong("sent"), p.getLong("acked"), p.getLong("delivered")));
-      line(String.format("  rate %,d msgs/s   ack p99 %.1f ms   retries %,d   errors %,d", p.getLong("sentPerSecond"),
-        p.getDouble("ackP99"), p.getLong("retries"), p.getLong("errors")));
+      line(String.format("  rate %,d msgs/s   ack p99 %.1f ms   retries %,d   refused %,d   skipped %,d   errors %,d",
+        p.getLong("sentPerSecond"), p.getDouble("ackP99"), p.getLong("retries"), p.getLong("refused"),
+        p.getLong("skippedClientCap"), p.getLong("errors")));
     } else {
       line(String.format("  errors %,d", p.getLong("errors")));
     }

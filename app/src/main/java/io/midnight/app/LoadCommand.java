@@ -1,6 +1,7 @@
 package io.midnight.app;
 
 import io.midnight.loadtest.Countdown;
+import io.midnight.loadtest.LoadTestVerticle;
 import io.midnight.loadtest.Preset;
 import io.midnight.loadtest.api.PresetStore;
 import io.vertx.core.Vertx;
@@ -61,6 +62,14 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--burst-multiplier", paramLabel = "X", description = "midnight: burst rate / base rate (default ${DEFAULT-VALUE})")
   double multiplier = Countdown.DEFAULT.multiplier();
 
+  @Option(names = "--connect-window", paramLabel = "N",
+    description = "connects+joins in flight at once; the next starts as one is in (default ${DEFAULT-VALUE})")
+  int connectWindow = LoadTestVerticle.DEFAULT_CONNECT_WINDOW;
+
+  @Option(names = "--max-in-flight", paramLabel = "N",
+    description = "unsettled sends per user; a send due past it is skipped and counted (default ${DEFAULT-VALUE})")
+  int maxInFlight = LoadTestVerticle.DEFAULT_MAX_IN_FLIGHT;
+
   @Option(names = "--data", paramLabel = "DIR", description = "data directory of the server it starts (default: a temporary one)")
   Path data;
 
@@ -85,6 +94,9 @@ final class LoadCommand implements Callable<Integer> {
         .with(users, rooms, duration, rate);
       rules = FailRules.parse(failOn);
       shape = new Countdown(countdownSeconds, windowSeconds, multiplier);
+      if (connectWindow < 1 || maxInFlight < 1) {
+        throw new IllegalArgumentException("--connect-window and --max-in-flight must be at least 1");
+      }
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("midnight: " + e.getMessage());
       return 2;
@@ -98,7 +110,8 @@ final class LoadCommand implements Callable<Integer> {
           System.out);
         url = server.url;
       }
-      JsonObject result = LoadRunner.run(vertx, chosen, shape, url, gateways, report, System.out);
+      JsonObject result = LoadRunner.run(vertx, chosen, shape, url, gateways, report, System.out,
+        test -> test.connectWindow(connectWindow).maxInFlight(maxInFlight));
       String broken = rules.broken(result);
       if (broken != null) {
         System.out.println("  --fail-on: " + broken);

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Runs one load test and files its report: what both {@code midnight load} and the menu do. */
 final class LoadRunner {
@@ -23,10 +24,17 @@ final class LoadRunner {
   /** Runs {@code preset} against {@code target}, prints progress and the summary, writes the report files. */
   static JsonObject run(Vertx vertx, Preset preset, Countdown countdown, URI target, List<URI> gateways, Path reportDir,
                         PrintStream out) throws IOException {
+    return run(vertx, preset, countdown, target, gateways, reportDir, out, test -> { });
+  }
+
+  /** The same, with {@code tune} setting the run's bounds (connect window, sends in flight) before it starts. */
+  static JsonObject run(Vertx vertx, Preset preset, Countdown countdown, URI target, List<URI> gateways, Path reportDir,
+                        PrintStream out, Consumer<LoadTestVerticle> tune) throws IOException {
     boolean terminal = System.console() != null;
     LiveView live = terminal ? new LiveView(out) : null;
     LoadTestVerticle test = new LoadTestVerticle(preset, countdown, target, terminal ? live : out::println)
       .plainProgress(!terminal);
+    tune.accept(test);
     if (gateways != null && !gateways.isEmpty()) {
       test.gateways(gateways);
     }

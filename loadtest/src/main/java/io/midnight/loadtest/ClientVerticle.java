@@ -18,8 +18,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * One simulated user: its own Socket.IO connection (raw Engine.IO v4 frames over WebSocket), one room, an open
  * schedule of greetings (each send has a time; latency counts from it, so a stalled server shows), retries of an
- * unanswered send with the same {@code clientMsgId}, and a record of every seq it received. A dropped connection
- * is reopened with backoff and the room rejoined with {@code sinceSeq}, so nothing is missed by design.
+ * unanswered or refused send with the same {@code clientMsgId} (after the server's {@code retryAfterMs} when it
+ * names one), and a record of every seq it received. A dropped connection is reopened with backoff and the room
+ * rejoined with {@code sinceSeq}, so nothing is missed by design. Its memory is bounded: at most
+ * {@link LoadRun#maxInFlight} unsettled sends, each with at most one timer per attempt, and no write to a socket
+ * whose write queue is full.
  *
  * <p>Confined to its event loop; {@link #result()} is read after it stopped.
  */
@@ -30,7 +33,12 @@ final class ClientVerticle extends VerticleBase {
                 int reconnects) {
   }
 
+  /** One send: its k, when it was due, and how many of its attempts failed so far. */
   private record Pending(long k, long scheduledNanos, int attempt) {
+  }
+
+  /** One write of a send, awaiting its ack; the timer resends it when the ack does not come in time. */
+  private record Attempt(Pending pending, long ackTimer) {
   }
 
   private final LoadRun run;
@@ -43,14 +51,20 @@ final class ClientVerticle extends VerticleBase {
   private boolean open;
   private boolean stopping;
   private long connectStartedNanos;
+  private long joinTimer = -1;
   private int reconnects;
   private long nextAckId;
-  private final Map<Long, Pending> byAckId = new HashMap<>();
+  /** At most maxInFlight sends x SEND_ATTEMPTS writes: the in-flight cap bounds both maps. */
+  private final Map<Long, Attempt> byAckId = new HashMap<>();
   private final Map<Long, Pending> outstanding = new HashMap<>();
   private long joinAckId = -1;
   private final BitSet received = new BitSet();
-  /** Per sender, the k of each send received: one send seen under two seqs is a duplicate too. */
-  private final Map<Integer, BitSet> seenBySender = new HashMap<>();
+  /**
+   * The k of each of this user's own sends received back: one send seen under two seqs is a duplicate too. Only
+   * the sender checks (it is a member of its room, so it gets every copy): a set per (member, sender) pair grew
+   * with users x room size.
+   */
+  private final BitSet ownSeen = new BitSet();
   private long maxSeen;
   private long duplicates;
   private long outOfOrder;
@@ -78,6 +92,8 @@ final class ClientVerticle extends VerticleBase {
 
   private void connect(int attempt) {
     connectStartedNanos = System.nanoTime();
+    vertx.cancelTimer(joinTimer);
+    joinTimer = vertx.setTimer(LoadRun.JOIN_TIMEOUT_MILLIS, t -> onJoinTimeout());
     ws = run.webSockets(user).webSocket();
     ws.textMessageHandler(this::onFrame);
     ws.closeHandler(v -> onClosed());
@@ -89,6 +105,26 @@ final class ClientVerticle extends VerticleBase {
         run.stats().error("connect_failed");
         retryConnect(attempt, e.getMessage());
       });
+  }
+
+  /**
+   * No join answer in time: the connect window must not wait forever for a server that took the socket and never
+   * answered, so the first join counts as failed; the socket is closed and, like any dropped one, reopened.
+   */
+  private void onJoinTimeout() {
+    if (stopping) {
+      return;
+    }
+    run.stats().error("join_timeout");
+    joinedOnce.tryFail("user " + user + " did not join room " + room.roomId + " within "
+      + LoadRun.JOIN_TIMEOUT_MILLIS / 1000 + " s");
+    try {
+      if (!ws.isClosed()) {
+        ws.close();
+      }
+    } catch (IllegalStateException notConnectedYet) {
+      // the connect itself is still pending: its timeout and retries handle it
+    }
   }
 
   private void retryConnect(int attempt, String why) {
@@ -165,53 +201,86 @@ final class ClientVerticle extends VerticleBase {
       if (run.stopRequested()) {
         return;
       }
-      send(new Pending(k, at, 0));
+      if (outstanding.size() >= run.maxInFlight()) {
+        run.stats().skippedClientCap.increment(); // open model, bounded: a due send is dropped, never queued
+      } else {
+        run.stats().sent.increment();
+        Pending p = new Pending(k, at, 0);
+        outstanding.put(k, p);
+        send(p);
+      }
       scheduleNext(k + 1, schedule.next(at), schedule);
     });
   }
 
+  /** One attempt of {@code p}: written now, or held back while the socket is down or not draining its writes. */
   private void send(Pending p) {
-    if (p.attempt() == 0) {
-      run.stats().sent.increment();
-      outstanding.put(p.k(), p);
-    } else {
-      run.stats().retries.increment();
-    }
     if (!open) {
       vertx.setTimer(LoadRun.retryDelayMillis(p.attempt()), t -> retry(p, "not_connected"));
       return;
     }
+    if (ws.writeQueueFull()) {
+      // The server is not reading: queueing more frames in this process would only grow its memory.
+      run.stats().writeQueueFull.increment();
+      comeBack(p, "write_queue_full", LoadRun.retryDelayMillis(p.attempt()));
+      return;
+    }
     long ackId = nextAckId++;
-    byAckId.put(ackId, p);
-    JsonObject body = new JsonObject().put("room", room.roomId)
-      .put("text", Greetings.text(user, p.k(), p.scheduledNanos()))
-      .put("clientMsgId", run.runId() + "-" + user + "-" + p.k());
-    ws.writeTextMessage("42" + ackId + new JsonArray().add("message").add(body).encode());
-    vertx.setTimer(LoadRun.ackTimeoutMillis(p.attempt()), t -> {
+    long timer = vertx.setTimer(LoadRun.ackTimeoutMillis(p.attempt()), t -> {
       if (byAckId.containsKey(ackId)) {
         retry(p, "ack_timeout"); // the late ack still counts if it comes: the entry stays until the message settles
       }
     });
+    byAckId.put(ackId, new Attempt(p, timer));
+    JsonObject body = new JsonObject().put("room", room.roomId)
+      .put("text", Greetings.text(user, p.k(), p.scheduledNanos()))
+      .put("clientMsgId", run.runId() + "-" + user + "-" + p.k());
+    ws.writeTextMessage("42" + ackId + new JsonArray().add("message").add(body).encode());
   }
 
-  /** The message got its answer or was given up: no attempt of it is awaited any more. */
+  /** The message got its answer or was given up: no attempt of it is awaited any more, and no timer of it runs. */
   private void settle(long k) {
     outstanding.remove(k);
-    byAckId.values().removeIf(attempt -> attempt.k() == k);
+    byAckId.values().removeIf(attempt -> {
+      if (attempt.pending().k() == k) {
+        vertx.cancelTimer(attempt.ackTimer());
+        return true;
+      }
+      return false;
+    });
     run.settled();
   }
 
-  /** The same message again (same clientMsgId): the server answers a retry with the first ack, storing nothing. */
+  /** After a failed attempt, the same message again (same clientMsgId): the server answers it with the first ack. */
   private void retry(Pending p, String why) {
     if (!outstanding.containsKey(p.k())) {
       return;
     }
-    if (p.attempt() + 1 >= LoadRun.SEND_ATTEMPTS) {
+    if (p.attempt() + 1 >= LoadRun.SEND_ATTEMPTS || System.nanoTime() >= run.giveUpNanos()) {
       run.stats().error(why);
       settle(p.k());
       return;
     }
+    run.stats().retries.increment();
     send(new Pending(p.k(), p.scheduledNanos(), p.attempt() + 1));
+  }
+
+  /**
+   * The same message again after {@code delayMs}, as the server (or a full write queue) asked: no attempt is
+   * burnt, so an overload run does not end in errors; the run's deadline still bounds the loop.
+   */
+  private void comeBack(Pending p, String why, long delayMs) {
+    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) >= run.giveUpNanos()) {
+      run.stats().error(why);
+      settle(p.k());
+      return;
+    }
+    vertx.setTimer(delayMs, t -> {
+      if (outstanding.containsKey(p.k())) {
+        run.stats().retries.increment();
+        send(p);
+      }
+    });
   }
 
   private void onAck(String frame) {
@@ -227,15 +296,25 @@ final class ClientVerticle extends VerticleBase {
       onJoined(answer);
       return;
     }
-    Pending p = byAckId.remove(packet.ackId());
-    if (p == null || answer == null || !outstanding.containsKey(p.k())) {
+    Attempt attempt = byAckId.remove(packet.ackId());
+    if (attempt == null) {
       return; // an attempt of a message that settled already
+    }
+    vertx.cancelTimer(attempt.ackTimer());
+    Pending p = attempt.pending();
+    if (answer == null || !outstanding.containsKey(p.k())) {
+      return;
     }
     JsonObject error = answer.getJsonObject("error");
     if (error != null) {
       String code = error.getString("code", "error");
       if ("rate_limited".equals(code) || "unavailable".equals(code)) {
-        vertx.setTimer(LoadRun.retryDelayMillis(p.attempt()), t -> retry(p, code));
+        run.stats().refused.increment();
+        if (error.getValue("retryAfterMs") instanceof Number retryAfterMs) {
+          comeBack(p, code, LoadRun.refusalDelayMillis(retryAfterMs.longValue()));
+        } else {
+          vertx.setTimer(LoadRun.retryDelayMillis(p.attempt()), t -> retry(p, code));
+        }
       } else {
         run.stats().error(code);
         settle(p.k());
@@ -249,6 +328,7 @@ final class ClientVerticle extends VerticleBase {
   }
 
   private void onJoined(JsonObject answer) {
+    vertx.cancelTimer(joinTimer); // answered, even if with an error: nothing to time out
     if (answer == null || answer.containsKey("error")) {
       run.stats().error("join_failed");
       joinedOnce.tryFail("user " + user + " could not join room " + room.roomId + ": " + answer);
@@ -287,12 +367,13 @@ final class ClientVerticle extends VerticleBase {
     maxSeen = Math.max(maxSeen, seq);
     Greetings.Tag tag = Greetings.tag(m.getString("text", ""));
     if (tag != null) {
-      BitSet fromSender = seenBySender.computeIfAbsent(tag.user(), u -> new BitSet());
-      if (fromSender.get((int) tag.k())) {
-        duplicates++; // the same send stored twice under two seqs: a retry the server did not recognise
-        return;
+      if (tag.user() == user) {
+        if (ownSeen.get((int) tag.k())) {
+          duplicates++; // the same send stored twice under two seqs: a retry the server did not recognise
+          return;
+        }
+        ownSeen.set((int) tag.k());
       }
-      fromSender.set((int) tag.k());
       run.stats().endToEndLatency(System.nanoTime() - tag.scheduledNanos());
     }
     run.stats().delivered.increment();
@@ -305,6 +386,7 @@ final class ClientVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    vertx.cancelTimer(joinTimer);
     if (ws != null && !ws.isClosed()) {
       return ws.close();
     }

@@ -18,9 +18,19 @@ public final class ConsoleSummary {
       report.getString("target"), report.getDouble("durationSeconds"), report.getString("runId")));
     out.append(String.format("  users %,d (connected %,d, reconnects %,d)%n", t.getLong("users"),
       t.getLong("connected"), t.getLong("reconnects")));
+    JsonObject connect = report.getJsonObject("connect");
+    if (connect != null) {
+      out.append(String.format("  connect: %,d joined in %.2f s, %,d connects+joins/s (window %,d)%n",
+        connect.getLong("joined"), connect.getDouble("seconds"), connect.getLong("joinsPerSecond"),
+        connect.getLong("window")));
+    }
     out.append(String.format("  sent %,d  acked %,d  retries %,d  delivered %,d of %,d  errors %s%n",
       t.getLong("sent"), t.getLong("acked"), t.getLong("retries"), t.getLong("delivered"),
       t.getLong("expectedDeliveries"), t.getJsonObject("errors").isEmpty() ? "none" : t.getJsonObject("errors").encode()));
+    if (t.getLong("refused", 0L) + t.getLong("skippedClientCap", 0L) + t.getLong("writeQueueFull", 0L) > 0) {
+      out.append(String.format("  refused %,d (sent again later)  skipped %,d (client cap)  write queue full %,d%n",
+        t.getLong("refused", 0L), t.getLong("skippedClientCap", 0L), t.getLong("writeQueueFull", 0L)));
+    }
     out.append(String.format("  %-12s %8s %8s %8s %8s %8s%n", "latency ms", "p50", "p90", "p99", "p99.9", "max"));
     for (String kind : new String[] {"ackMs", "endToEndMs", "connectMs"}) {
       JsonObject h = l.getJsonObject(kind);

@@ -4,12 +4,14 @@ import io.vertx.core.http.WebSocketClient;
 
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the clients of one run share: where the target is, the run id that makes every {@code clientMsgId} unique,
  * the WebSocket clients (one per source address, each with its per-endpoint connection limit raised to its
- * users), and the stats.
+ * users), the bounds every client keeps, and the stats.
  * Thread-safe.
  */
 final class LoadRun {
@@ -17,9 +19,28 @@ final class LoadRun {
   static final int CONNECT_ATTEMPTS = 6;
   /** A user that was in: tries for about half a minute (a server restart) before giving up. */
   static final int RECONNECT_ATTEMPTS = 20;
-  /** With {@link #retryDelayMillis} a send survives about 80 s of a server that is down or refusing. */
+  /**
+   * Failed attempts of one send (ack timeout, not connected, a refusal that names no wait): with
+   * {@link #retryDelayMillis} a send survives about 80 s of a server that is down. A refusal with
+   * {@code retryAfterMs} is the server asking to come back and burns no attempt; the send's deadline bounds it.
+   */
   static final int SEND_ATTEMPTS = 15;
   static final long ACK_TIMEOUT_MILLIS = 10_000;
+  /** From the start of a connect to the join's answer: past it the socket is closed and opened again. */
+  static final long JOIN_TIMEOUT_MILLIS = 30_000;
+  /** Messages one client has sent and not yet settled; a send due while this many are out is skipped. */
+  static final int DEFAULT_MAX_IN_FLIGHT = 32;
+  /** Past the end of sending, a send may still wait for this long plus the sending time (the backlog of 2x). */
+  static final long SETTLE_GRACE_MILLIS = 30_000;
+
+  /**
+   * The wait before resending after a refusal that names {@code retryAfterMs}: that long plus up to a fifth more
+   * (at least 20 ms), so clients refused in the same millisecond do not all come back in the same one.
+   */
+  static long refusalDelayMillis(long retryAfterMs) {
+    long wait = Math.max(0, retryAfterMs);
+    return wait + ThreadLocalRandom.current().nextLong(Math.max(20, wait / 5) + 1);
+  }
 
   /**
    * The wait before attempt {@code attempt + 1} after a refusal or while disconnected: 1, 1, 2, 2, 4, 4, 8, 8 ...
@@ -50,17 +71,44 @@ final class LoadRun {
   private final List<URI> gateways;
   private final List<WebSocketClient> webSockets;
   private final int usersPerClient;
+  private final int maxInFlight;
   private final RunStats stats = new RunStats();
   private final LongAdder settled = new LongAdder();
   private volatile boolean stopRequested;
+  private volatile long giveUpNanos = Long.MAX_VALUE;
 
-  /** {@code webSockets}: one client per source address, each serving {@code usersPerClient} users in turn. */
-  /** {@code gateways}: where the users' sockets go, user i to {@code gateways[i % size]}. */
-  LoadRun(String runId, List<URI> gateways, List<WebSocketClient> webSockets, int usersPerClient) {
+  /**
+   * {@code gateways}: where the users' sockets go, user i to {@code gateways[i % size]}. {@code webSockets}: one
+   * client per source address, each serving {@code usersPerClient} users in turn. {@code maxInFlight}: unsettled
+   * sends per client.
+   */
+  LoadRun(String runId, List<URI> gateways, List<WebSocketClient> webSockets, int usersPerClient, int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("messages in flight per client must be at least 1; got " + maxInFlight);
+    }
     this.runId = runId;
     this.gateways = List.copyOf(gateways);
     this.webSockets = List.copyOf(webSockets);
     this.usersPerClient = usersPerClient;
+    this.maxInFlight = maxInFlight;
+  }
+
+  int maxInFlight() {
+    return maxInFlight;
+  }
+
+  /**
+   * Sending runs until {@code endNanos} for {@code sendingNanos}: every send is given up (as an error) once it is
+   * still unanswered after the end plus the sending time plus {@link #SETTLE_GRACE_MILLIS}, however often the
+   * server asked it to come back. A server 2x past capacity needs about the sending time again to catch up.
+   */
+  void sendingUntil(long endNanos, long sendingNanos) {
+    giveUpNanos = endNanos + sendingNanos + TimeUnit.MILLISECONDS.toNanos(SETTLE_GRACE_MILLIS);
+  }
+
+  /** When every send still unanswered is given up (System.nanoTime; far future before sending starts). */
+  long giveUpNanos() {
+    return giveUpNanos;
   }
 
   String runId() {

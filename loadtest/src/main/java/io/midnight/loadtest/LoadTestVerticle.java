@@ -34,10 +34,11 @@ import java.util.function.Supplier;
  */
 public final class LoadTestVerticle extends VerticleBase {
 
-  private static final int CONNECT_WAVE = 500;
   /** Well under one source address's ~28,000 ephemeral ports, leaving room for other traffic and TIME_WAIT. */
   private static final int USERS_PER_SOURCE_ADDRESS = 20_000;
   private static final long PROGRESS_MILLIS = 2_000;
+  public static final int DEFAULT_CONNECT_WINDOW = ConnectWindow.DEFAULT_SIZE;
+  public static final int DEFAULT_MAX_IN_FLIGHT = LoadRun.DEFAULT_MAX_IN_FLIGHT;
 
   private final Preset preset;
   private final Countdown countdown;
@@ -56,6 +57,12 @@ public final class LoadTestVerticle extends VerticleBase {
   private final List<WebSocketClient> webSockets = new ArrayList<>();
   private final List<String> sourceAddresses = new ArrayList<>();
   private int usersPerSource = USERS_PER_SOURCE_ADDRESS;
+  private int connectWindow = DEFAULT_CONNECT_WINDOW;
+  private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+  private volatile long connectStartNanos;
+  private volatile long connectEndNanos;
+  private int connectPeak;
+  private volatile int connectJoined;
   private Target api;
   private volatile LoadRun run;
   private volatile long startedNanos;
@@ -112,6 +119,27 @@ public final class LoadTestVerticle extends VerticleBase {
     return this;
   }
 
+  /** Connects and joins in flight at once (default 500): the next user starts as soon as one is in. */
+  public LoadTestVerticle connectWindow(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("the connect window must be at least 1; got " + size);
+    }
+    this.connectWindow = size;
+    return this;
+  }
+
+  /**
+   * Unsettled sends per client (default 32, under the server's 64 per session): a send due while its client has
+   * that many out is skipped and counted, so an overloaded server cannot grow this process's memory.
+   */
+  public LoadTestVerticle maxInFlight(int perClient) {
+    if (perClient < 1) {
+      throw new IllegalArgumentException("messages in flight per client must be at least 1; got " + perClient);
+    }
+    this.maxInFlight = perClient;
+    return this;
+  }
+
   /** A snapshot for a live view: phase, elapsed seconds, counts and the last second's rate and ack p99. */
   public JsonObject progress() {
     RunStats s = run == null ? null : run.stats();
@@ -123,6 +151,9 @@ public final class LoadTestVerticle extends VerticleBase {
       out.put("created", clients.size()).put("connected", s.connected.get()).put("joined", s.joined.get())
         .put("sent", s.sent.sum()).put("acked", s.acked.sum()).put("delivered", s.delivered.sum())
         .put("retries", s.retries.sum()).put("errors", s.errorCount())
+        .put("refused", s.refused.sum()).put("skippedClientCap", s.skippedClientCap.sum())
+        .put("writeQueueFull", s.writeQueueFull.sum())
+        .put("connectPerSecond", connectPerSecond())
         .put("sentPerSecond", last == null ? 0 : last.getLong("sent"))
         .put("ackP99", last == null ? 0.0 : last.getDouble("ackP99"));
     }
@@ -171,7 +202,7 @@ public final class LoadTestVerticle extends VerticleBase {
       }
       webSockets.add(vertx.createWebSocketClient(options));
     }
-    run = new LoadRun(runId, gateways != null ? gateways : List.of(target), webSockets, perSource);
+    run = new LoadRun(runId, gateways != null ? gateways : List.of(target), webSockets, perSource, maxInFlight);
     if (stopWanted) {
       run.requestStop();
     }
@@ -189,7 +220,7 @@ public final class LoadTestVerticle extends VerticleBase {
     progress.accept(String.format("run %s: %s, %,d users in %d rooms for %d s at %s msgs/s per user against %s", runId,
       preset.name(), preset.users(), preset.rooms(), preset.durationSeconds(),
       BigDecimal.valueOf(preset.ratePerUser()).stripTrailingZeros().toPlainString(), target));
-    Target.detect(http, target, runId)
+    Target.detect(vertx, http, target, runId)
       .compose(found -> {
         api = found;
         progress.accept("  target: " + found.describe());
@@ -225,9 +256,10 @@ public final class LoadTestVerticle extends VerticleBase {
 
   private String progressLine() {
     RunStats s = run.stats();
-    return String.format("  [%6.1f s] %-8s users %,d  connected %,d  joined %,d  sent %,d  acked %,d  delivered %,d"
-        + "  retries %,d  errors %,d", seconds(), phase, clients.size(), s.connected.get(), s.joined.get(), s.sent.sum(),
-      s.acked.sum(), s.delivered.sum(), s.retries.sum(), s.errorCount());
+    return String.format("  [%6.1f s] %-8s users %,d  connected %,d  joined %,d (%,d/s)  sent %,d  acked %,d"
+        + "  delivered %,d  retries %,d  refused %,d  skipped %,d  errors %,d", seconds(), phase, clients.size(),
+      s.connected.get(), s.joined.get(), connectPerSecond(), s.sent.sum(), s.acked.sum(), s.delivered.sum(),
+      s.retries.sum(), s.refused.sum(), s.skippedClientCap.sum(), s.errorCount());
   }
 
   // ---- phases ----
@@ -240,28 +272,23 @@ public final class LoadTestVerticle extends VerticleBase {
     return api.users(names);
   }
 
+  /** Connects and joins every user through a {@link ConnectWindow}; users that never get in are left out. */
   private Future<Void> connectAll(List<String> tokens) {
-    Future<Void> waves = Future.succeededFuture();
-    for (int from = 0; from < tokens.size(); from += CONNECT_WAVE) {
-      int start = from;
-      int end = Math.min(tokens.size(), from + CONNECT_WAVE);
-      waves = waves.compose(v -> {
-        if (run.stopRequested()) {
-          return Future.succeededFuture();
-        }
-        List<Future<Void>> joined = new ArrayList<>();
-        for (int i = start; i < end; i++) {
-          RoomLedger room = rooms.get(i % rooms.size());
-          room.member();
-          ClientVerticle client = new ClientVerticle(run, i, tokens.get(i), room);
-          clients.add(client);
-          joined.add(vertx.deployVerticle(client, new DeploymentOptions()).onSuccess(deployments::add)
-            .compose(id -> client.joined()));
-        }
-        return Future.join(joined).<Void>mapEmpty().recover(e -> Future.succeededFuture());
-      });
-    }
-    return waves.compose(v -> {
+    ConnectWindow window = new ConnectWindow(context, connectWindow);
+    connectStartNanos = System.nanoTime();
+    Future<Void> all = window.run(tokens.size(), i -> {
+      RoomLedger room = rooms.get(i % rooms.size());
+      room.member();
+      ClientVerticle client = new ClientVerticle(run, i, tokens.get(i), room);
+      clients.add(client);
+      return vertx.deployVerticle(client, new DeploymentOptions()).onSuccess(deployments::add)
+        .compose(id -> client.joined());
+    }, run::stopRequested).onComplete(v -> {
+      connectJoined = run.stats().joined.get();
+      connectEndNanos = System.nanoTime();
+      connectPeak = window.peak();
+    });
+    return all.compose(v -> {
       int joined = run.stats().joined.get();
       if (joined == 0) {
         return Future.failedFuture("no user could connect and join: does " + target
@@ -275,10 +302,22 @@ public final class LoadTestVerticle extends VerticleBase {
     });
   }
 
+  /** Joins a second over the connect phase so far (or all of it once it is over); 0 before it starts. */
+  private long connectPerSecond() {
+    long start = connectStartNanos;
+    if (start == 0 || run == null) {
+      return 0;
+    }
+    long end = connectEndNanos;
+    int joined = end != 0 ? connectJoined : run.stats().joined.get();
+    return Math.round(joined / Math.max(0.001, ((end != 0 ? end : System.nanoTime()) - start) / 1e9));
+  }
+
   private Future<Void> sendAll() {
     long interval = (long) (1e9 / preset.ratePerUser());
     long first = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
     long end = first + TimeUnit.SECONDS.toNanos(preset.durationSeconds());
+    run.sendingUntil(end, end - first);
     long burstStart = first + TimeUnit.SECONDS.toNanos(countdown.countdownSeconds());
     long burstEnd = burstStart + TimeUnit.SECONDS.toNanos(countdown.windowSeconds());
     boolean isMidnight = preset.kind() == Preset.Kind.MIDNIGHT;
@@ -331,9 +370,14 @@ public final class LoadTestVerticle extends VerticleBase {
     }, end);
   }
 
-  /** Until every send is acked or given up, then until the deliveries stop coming (each wait bounded). */
+  /**
+   * Until every send is acked or given up, then until the deliveries stop coming (each wait bounded: a send is
+   * given up at the latest after its attempts or after the run's give-up time plus its last ack timeout).
+   */
   private Future<Void> drain() {
-    long ackDeadline = System.currentTimeMillis() + LoadRun.maxSettleMillis() + 5_000;
+    long untilGiveUp = TimeUnit.NANOSECONDS.toMillis(Math.max(0, run.giveUpNanos() - System.nanoTime()))
+      + LoadRun.ackTimeoutMillis(LoadRun.SEND_ATTEMPTS);
+    long ackDeadline = System.currentTimeMillis() + Math.min(LoadRun.maxSettleMillis(), untilGiveUp) + 5_000;
     return waitUntil(() -> run.unsettled() <= 0, ackDeadline)
       .compose(v -> {
         long[] last = {-1, System.currentTimeMillis()};
@@ -413,7 +457,8 @@ public final class LoadTestVerticle extends VerticleBase {
 
   private JsonObject runConfig() {
     JsonObject config = new JsonObject().put("users", preset.users()).put("rooms", preset.rooms())
-      .put("durationSeconds", preset.durationSeconds()).put("ratePerUser", preset.ratePerUser());
+      .put("durationSeconds", preset.durationSeconds()).put("ratePerUser", preset.ratePerUser())
+      .put("connectWindow", connectWindow).put("maxInFlightPerClient", maxInFlight);
     if (!sourceAddresses.isEmpty()) {
       config.put("sourceAddresses", new JsonArray(new ArrayList<>(sourceAddresses)));
     }
@@ -439,6 +484,27 @@ public final class LoadTestVerticle extends VerticleBase {
     return out;
   }
 
+  /** The connect phase: how long connecting and joining every user took, and at what rate. */
+  private JsonObject connectSummary() {
+    double secs = connectEndNanos == 0 ? 0 : (connectEndNanos - connectStartNanos) / 1e9;
+    return new JsonObject().put("seconds", Math.round(secs * 100) / 100.0).put("joined", connectJoined)
+      .put("joinsPerSecond", connectPerSecond()).put("window", connectWindow).put("peakInFlight", connectPeak);
+  }
+
+  /** The limits this run hit, beside those of {@link ClientLimits}. */
+  private List<String> warnings(RunStats s) {
+    List<String> all = new ArrayList<>(limits.warnings());
+    if (s.skippedClientCap.sum() > 0) {
+      all.add(String.format("%,d sends skipped: their client already had %d unsettled (the server is past what it "
+        + "answers in time)", s.skippedClientCap.sum(), maxInFlight));
+    }
+    if (s.writeQueueFull.sum() > 0) {
+      all.add(String.format("%,d writes held back: a socket's write queue was full (the server was not reading)",
+        s.writeQueueFull.sum()));
+    }
+    return all;
+  }
+
   private JsonObject buildReport(List<ClientVerticle.Result> results, JsonObject verification) {
     RunStats s = run.stats();
     JsonArray phaseList = new JsonArray();
@@ -453,10 +519,11 @@ public final class LoadTestVerticle extends VerticleBase {
       .put("midnight", preset.kind() == Preset.Kind.MIDNIGHT ? midnight.copy()
         .put("countdownSeconds", countdown.countdownSeconds()).put("windowSeconds", countdown.windowSeconds())
         .put("multiplier", countdown.multiplier()) : null)
-      .put("warnings", new JsonArray(new ArrayList<>(limits.warnings())))
+      .put("warnings", new JsonArray(warnings(s)))
       .put("client", client(s))
       .put("config", runConfig())
       .put("phases", phaseList)
+      .put("connect", connectSummary())
       .put("totals", new JsonObject()
         .put("users", preset.users())
         .put("connected", results.stream().filter(ClientVerticle.Result::everJoined).count())
@@ -464,6 +531,9 @@ public final class LoadTestVerticle extends VerticleBase {
         .put("sent", s.sent.sum())
         .put("acked", s.acked.sum())
         .put("retries", s.retries.sum())
+        .put("refused", s.refused.sum())
+        .put("skippedClientCap", s.skippedClientCap.sum())
+        .put("writeQueueFull", s.writeQueueFull.sum())
         .put("delivered", s.delivered.sum())
         .put("expectedDeliveries", expectedDeliveries())
         .put("errors", s.errors()))

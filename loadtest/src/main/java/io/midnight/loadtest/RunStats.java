@@ -24,6 +24,12 @@ final class RunStats {
   final LongAdder acked = new LongAdder();
   final LongAdder retries = new LongAdder();
   final LongAdder delivered = new LongAdder();
+  /** Sends the server refused for now ({@code unavailable}, {@code rate_limited}) and that were sent again. */
+  final LongAdder refused = new LongAdder();
+  /** Sends due while their client had its cap of unsettled sends out: never sent, not errors. */
+  final LongAdder skippedClientCap = new LongAdder();
+  /** Writes held back because the socket's write queue was full (the server was not reading). */
+  final LongAdder writeQueueFull = new LongAdder();
   final AtomicInteger connected = new AtomicInteger();
   final AtomicInteger joined = new AtomicInteger();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -38,6 +44,7 @@ final class RunStats {
   private long lastSent;
   private long lastAcked;
   private long lastDelivered;
+  private long lastRefused;
 
   void error(String kind) {
     errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
@@ -73,11 +80,13 @@ final class RunStats {
     long s = sent.sum();
     long a = acked.sum();
     long d = delivered.sum();
+    long r = refused.sum();
     JsonObject point = new JsonObject()
       .put("t", Math.round(t * 10) / 10.0)
       .put("sent", s - lastSent)
       .put("acked", a - lastAcked)
       .put("delivered", d - lastDelivered)
+      .put("refused", r - lastRefused)
       .put("connections", connected.get())
       .put("ackP50", ms(ackInterval, 50))
       .put("ackP99", ms(ackInterval, 99))
@@ -86,6 +95,7 @@ final class RunStats {
     lastSent = s;
     lastAcked = a;
     lastDelivered = d;
+    lastRefused = r;
     timeline.add(point);
     return point;
   }

@@ -1,6 +1,7 @@
 package io.midnight.loadtest;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -47,7 +48,7 @@ interface Target {
    * Midnight when {@code GET /api/rooms} without a token answers Midnight's 401 {@code unauthorized} error; any
    * other answer, or none, means a plain Socket.IO server.
    */
-  static Future<Target> detect(HttpClient http, URI uri, String runId) {
+  static Future<Target> detect(Vertx vertx, HttpClient http, URI uri, String runId) {
     return http.request(request(uri, HttpMethod.GET, "/api/rooms").setTimeout(10_000))
       .compose(request -> request.send())
       .compose(response -> response.body().map(body -> {
@@ -55,7 +56,7 @@ interface Target {
           try {
             JsonObject error = new JsonObject(body).getJsonObject("error");
             if (error != null && "unauthorized".equals(error.getString("code"))) {
-              return (Target) new TargetApi(http, uri, runId);
+              return (Target) new TargetApi(vertx, http, uri, runId);
             }
           } catch (RuntimeException notJson) {
             // not Midnight

@@ -1,7 +1,10 @@
 package io.midnight.loadtest;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -13,18 +16,24 @@ import java.util.List;
 
 /**
  * A Midnight server, through the few calls of its HTTP API a run needs: users in batches of 1,000, the server's
- * rooms (its New Year rooms first, more created when the run wants more), and a room's last seq.
+ * rooms (its New Year rooms first, more created when the run wants more), and a room's last seq. A call the server
+ * refuses for now (503 or 429 naming a wait: {@code Retry-After} or {@code retryAfterMs}) is made again after that
+ * wait, a few times: the overload bound refuses before doing anything, so a refused POST is safe to repeat.
  */
 final class TargetApi implements Target {
 
   private static final int USER_BATCH = 1_000;
+  /** Calls of one request while the server keeps naming a wait. */
+  private static final int REFUSED_CALLS = 10;
 
+  private final Vertx vertx;
   private final HttpClient http;
   private final URI target;
   private final String runId;
   private String anyToken;
 
-  TargetApi(HttpClient http, URI target, String runId) {
+  TargetApi(Vertx vertx, HttpClient http, URI target, String runId) {
+    this.vertx = vertx;
     this.http = http;
     this.target = target;
     this.runId = runId;
@@ -101,6 +110,10 @@ final class TargetApi implements Target {
   }
 
   private Future<JsonObject> call(HttpMethod method, String path, String token, JsonObject body) {
+    return call(method, path, token, body, 1);
+  }
+
+  private Future<JsonObject> call(HttpMethod method, String path, String token, JsonObject body, int callNumber) {
     RequestOptions options = Target.request(target, method, path).setTimeout(120_000);
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
@@ -108,10 +121,41 @@ final class TargetApi implements Target {
     return http.request(options)
       .compose(request -> body == null ? request.send() : request.send(body.toBuffer()))
       .compose(response -> response.body().compose(bytes -> {
+        long waitMs = retryAfterMillis(response, bytes.toString());
+        if (waitMs >= 0 && callNumber < REFUSED_CALLS) {
+          Promise<JsonObject> again = Promise.promise();
+          vertx.setTimer(LoadRun.refusalDelayMillis(waitMs),
+            t -> call(method, path, token, body, callNumber + 1).onComplete(again));
+          return again.future();
+        }
         if (response.statusCode() / 100 != 2) {
           return Future.failedFuture(method + " " + path + " answered " + response.statusCode() + ": " + bytes);
         }
         return Future.succeededFuture(bytes.length() == 0 ? new JsonObject() : new JsonObject(bytes));
       }));
+  }
+
+  /** The wait a 503 or 429 names, in ms ({@code retryAfterMs} of the error body, else {@code Retry-After}), or -1. */
+  static long retryAfterMillis(HttpClientResponse response, String body) {
+    return retryAfterMillis(response.statusCode(), response.getHeader("Retry-After"), body);
+  }
+
+  static long retryAfterMillis(int status, String retryAfterHeader, String body) {
+    if (status != 503 && status != 429) {
+      return -1;
+    }
+    try {
+      JsonObject error = new JsonObject(body).getJsonObject("error");
+      if (error != null && error.getValue("retryAfterMs") instanceof Number ms) {
+        return Math.max(0, ms.longValue());
+      }
+    } catch (RuntimeException notJson) {
+      // the header may still say
+    }
+    try {
+      return retryAfterHeader == null ? -1 : Math.max(0, Long.parseLong(retryAfterHeader.trim()) * 1_000);
+    } catch (NumberFormatException httpDate) {
+      return -1; // an HTTP date: not what Midnight sends
+    }
   }
 }

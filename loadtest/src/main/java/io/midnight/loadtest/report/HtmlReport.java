@@ -189,6 +189,17 @@ public final class HtmlReport {
     kv(sb, "sent", Fmt.num(sent), null);
     kv(sb, "acked", Fmt.num(acked), pct(acked, sent));
     kv(sb, "retries", Fmt.num(num(totals, "retries")), null);
+    if (totals.containsKey("refused")) { // reports before the overload bound have none of these
+      kv(sb, "refused (sent again)", Fmt.num(num(totals, "refused")), null);
+      kvClass(sb, "skipped (client cap)", Fmt.num(num(totals, "skippedClientCap")), null,
+        num(totals, "skippedClientCap") > 0);
+      kvClass(sb, "write queue full", Fmt.num(num(totals, "writeQueueFull")), null, num(totals, "writeQueueFull") > 0);
+    }
+    JsonObject connect = obj(r, "connect");
+    if (!connect.isEmpty()) {
+      kv(sb, "connect phase", Fmt.num(num(connect, "seconds")) + " s", Fmt.num(num(connect, "joinsPerSecond"))
+        + " connects+joins/s, window " + Fmt.num(num(connect, "window")));
+    }
     kvClass(sb, "delivered / expected", Fmt.num(delivered) + " / " + Fmt.num(expected), pct(delivered, expected),
       Double.isFinite(delivered) && Double.isFinite(expected) && delivered != expected);
     kvClass(sb, "errors", anyError ? Fmt.num(errorTotal) : Fmt.MISSING, null, errorTotal > 0);
