@@ -3,7 +3,6 @@ package io.midnight.gateway.chat;
 import io.midnight.common.Addresses;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
-import io.midnight.common.socketio.EventFrames;
 import io.midnight.gateway.TokenVerifier.Caller;
 import io.midnight.gateway.engine.SharedFrame;
 import io.midnight.gateway.overload.OverloadGuard;
@@ -317,10 +316,10 @@ final class ChatSession {
     }
   }
 
-  /** Sends an event that takes the session's offset as last argument ({@code prefix} ends before it). */
-  void sendEvent(String prefix) {
+  /** Sends a frame the loop's sessions share (presence), unless this session has ended. */
+  void sendShared(SharedFrame frame) {
     if (!closed) {
-      socket.sendEncoded(offset > 0 ? EventFrames.withOffset(prefix, offset) : EventFrames.withoutOffset(prefix));
+      socket.sendShared(frame);
     }
   }
 

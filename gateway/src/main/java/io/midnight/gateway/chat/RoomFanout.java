@@ -27,13 +27,16 @@ import java.util.Set;
  *
  * <p>Presence ({@code online}: the node's sockets in the room, over all loops, from {@link Presence}) is coalesced:
  * a room whose count changed, or that a socket of this loop joined or left, is announced at most every
- * {@link #PRESENCE_MILLIS}.
+ * {@link #PRESENCE_MILLIS} (longer for big rooms, see {@link #presenceInterval}), as one frame shared by its
+ * sockets of the loop. It carries no recovery offset: it is
+ * not a message to replay, and without one a socket's frame is the same as every other's.
  *
  * <p>Not thread-safe: one per gateway instance, used from its event loop only.
  */
 final class RoomFanout {
 
   static final long PRESENCE_MILLIS = 250;
+  static final long MAX_PRESENCE_MILLIS = 2_000;
   /** When a room newly subscribed in a cluster is read from the store again. */
   static final long[] SETTLE_MILLIS = {1_000, 5_000};
   private static final DeliveryOptions SETTLE_READ = new DeliveryOptions().setSendTimeout(10_000);
@@ -42,9 +45,12 @@ final class RoomFanout {
     final long id;
     final MessageConsumer<JsonObject> consumer;
     final Set<ChatSession.Cursor> members = new LinkedHashSet<>();
-    ChatSession.Cursor[] snapshot = new ChatSession.Cursor[0];
+    /** The members as an array, rebuilt on first use after a change (a join storm changes it on every join). */
+    private ChatSession.Cursor[] snapshot = new ChatSession.Cursor[0];
+    private boolean stale;
     boolean joinedOrLeft;
     int announced = -1;
+    long nextPresenceAt;
 
     LocalRoom(long id) {
       this.id = id;
@@ -52,8 +58,16 @@ final class RoomFanout {
     }
 
     void changed() {
-      snapshot = members.toArray(new ChatSession.Cursor[0]);
+      stale = true;
       joinedOrLeft = true;
+    }
+
+    ChatSession.Cursor[] snapshot() {
+      if (stale) {
+        snapshot = members.toArray(new ChatSession.Cursor[0]);
+        stale = false;
+      }
+      return snapshot;
     }
   }
 
@@ -97,7 +111,7 @@ final class RoomFanout {
   }
 
   private void deliver(LocalRoom room, Delivery delivery) {
-    ChatSession.Cursor[] targets = room.snapshot;
+    ChatSession.Cursor[] targets = room.snapshot();
     SharedFrame frame = new SharedFrame(delivery.frame());
     try {
       for (ChatSession.Cursor cursor : targets) {
@@ -126,7 +140,7 @@ final class RoomFanout {
   /** Reads the room after the oldest seq any of its sessions holds; each session drops what it already has. */
   private void settle(LocalRoom room) {
     long from = Long.MAX_VALUE;
-    for (ChatSession.Cursor cursor : room.snapshot) {
+    for (ChatSession.Cursor cursor : room.snapshot()) {
       if (cursor.lastSeq >= 0) {
         from = Math.min(from, cursor.lastSeq);
       }
@@ -138,26 +152,42 @@ final class RoomFanout {
         .put("afterSeq", from).put("limit", ChatSession.REPLAY_PAGE), SETTLE_READ)
       .onSuccess(reply -> reply.body().getJsonArray("messages").forEach(m -> {
         Delivery missed = Delivery.of(((JsonObject) m).put("room", room.id));
-        for (ChatSession.Cursor cursor : room.snapshot) {
+        for (ChatSession.Cursor cursor : room.snapshot()) {
           cursor.session.deliver(cursor, missed, null);
         }
       }));
   }
 
-  /** Announces the rooms whose node-wide count changed, or that a socket of this loop joined or left. */
+  /**
+   * Announces the rooms whose node-wide count changed, or that a socket of this loop joined or left, each at most
+   * once per {@link #presenceInterval}: a big room is announced less often, so that a join storm (every room
+   * changing on every tick) costs each room about the same number of frames a second, whatever its size.
+   */
   private void announcePresence() {
+    long now = System.nanoTime();
     for (LocalRoom room : rooms.values()) {
       int online = node.presence.online(room.id);
-      if (!room.joinedOrLeft && online == room.announced) {
+      if (!room.joinedOrLeft && online == room.announced || now - room.nextPresenceAt < 0) {
         continue;
       }
       room.joinedOrLeft = false;
       room.announced = online;
-      String prefix = EventFrames.prefix("presence", new JsonObject().put("room", room.id).put("online", online));
-      for (ChatSession.Cursor cursor : room.snapshot) {
-        cursor.session.sendEvent(prefix);
+      room.nextPresenceAt = now + presenceInterval(room.members.size()) * 1_000_000;
+      SharedFrame frame = new SharedFrame(EventFrames.engine(EventFrames.withoutOffset(
+        EventFrames.prefix("presence", new JsonObject().put("room", room.id).put("online", online)))));
+      try {
+        for (ChatSession.Cursor cursor : room.snapshot()) {
+          cursor.session.sendShared(frame);
+        }
+      } finally {
+        frame.release();
       }
     }
+  }
+
+  /** {@link #PRESENCE_MILLIS} for rooms of up to 25 sockets here, longer in proportion above, at most 2 s. */
+  static long presenceInterval(int members) {
+    return Math.min(MAX_PRESENCE_MILLIS, PRESENCE_MILLIS * Math.max(1, (members + 24) / 25));
   }
 
   void close() {
