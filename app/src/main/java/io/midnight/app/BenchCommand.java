@@ -114,7 +114,7 @@ final class BenchCommand implements Runnable {
 
     @Option(names = "--max-in-flight", paramLabel = "N", description = "the same for the whole client "
       + "(default ${DEFAULT-VALUE})")
-    int maxInFlight = 20_000;
+    int maxInFlight = 50_000;
 
     @Option(names = "--server-java-opts", paramLabel = "OPTS", description = "JVM options for the Java targets, "
       + "e.g. \"-Xmx1g\" (default none)")
