@@ -27,7 +27,6 @@ public final class FanoutBench {
 
   private final FanoutOptions options;
   private final Path socketIoDir;
-  private volatile FanoutTarget current;
 
   public FanoutBench(FanoutOptions options, Path socketIoDir) {
     this.options = options;
@@ -79,7 +78,6 @@ public final class FanoutBench {
     throws InterruptedException {
     System.out.println();
     try (FanoutTarget target = start(clients, root, which)) {
-      current = target;
       System.out.printf("%s on 127.0.0.1:%d (process %d, log %s)%n", target.name(), target.port(),
         target.process().pid(), target.process().log);
       try (FanoutRun run = new FanoutRun(clients, target, options, origin)) {
@@ -108,8 +106,6 @@ public final class FanoutBench {
     } catch (IOException | RuntimeException e) {
       System.out.println(which.label + ": FAILED: " + e.getMessage());
       return TargetOutcome.failed(which, String.valueOf(e.getMessage()));
-    } finally {
-      current = null;
     }
   }
 
@@ -156,10 +152,7 @@ public final class FanoutBench {
 
   /** Stops the server under test, closes the client, deletes the temporary directory; safe to call twice. */
   private void cleanUp(Vertx clients, Path root) {
-    FanoutTarget target = current;
-    if (target != null) {
-      target.close();
-    }
+    TargetProcess.closeAll();
     clients.close().toCompletionStage().toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
       .exceptionally(e -> null).join();
     try (Stream<Path> walk = Files.walk(root)) {

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +28,8 @@ final class TargetProcess implements AutoCloseable {
   private static final long START_SECONDS = 120;
   private static final long STOP_SECONDS = 15;
   private static final long CLOCK_TICKS = clockTicks();
+  /** Started and not yet closed: what a shutdown hook must stop, even one that runs while a target is starting. */
+  private static final Set<TargetProcess> LIVE = ConcurrentHashMap.newKeySet();
 
   final String name;
   final int port;
@@ -46,6 +50,7 @@ final class TargetProcess implements AutoCloseable {
       .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     TargetProcess target = new TargetProcess(name, port, log, builder.start());
+    LIVE.add(target);
     try {
       target.awaitHealthy();
       return target;
@@ -148,9 +153,15 @@ final class TargetProcess implements AutoCloseable {
     }
   }
 
+  /** Closes every target process still running. */
+  static void closeAll() {
+    List.copyOf(LIVE).forEach(TargetProcess::close);
+  }
+
   /** SIGTERM, and SIGKILL when it has not stopped in time; its children (if any) too. Safe to call twice. */
   @Override
   public void close() {
+    LIVE.remove(this);
     List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
     children.forEach(ProcessHandle::destroy);
