@@ -37,8 +37,7 @@ record OverloadPhase(double factor, double capacity, StepResult step, double ser
   String describe() {
     StepResult s = step;
     return String.join(System.lineSeparator(),
-      String.format("  %.0fx capacity: %,.0f deliveries/s asked (%,.0f msgs/s in) for %.0f s", factor,
-        factor * capacity, s.targetRate(), s.seconds()),
+      String.format("  at %.0fx capacity, after %.0f s of sending and the drain:", factor, s.seconds()),
       String.format("    sent %,d, acked %,d, refused %,d (retried after retryAfterMs), not sent (client cap) %,d, "
         + "errors %,d, unacked at the end %,d", s.sent(), s.acked(), s.refusals(), s.capped(), s.ackErrors(),
         s.sent() - s.acked() - s.ackErrors()),
