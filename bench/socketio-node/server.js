@@ -58,3 +58,10 @@ http.listen(port, host, () => console.log(`socket.io ${version} chat server on h
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => io.close(() => process.exit(0)));
 }
+// Started by `midnight bench fanout`: stop when that process is gone (its end of our standard input closes), even
+// if it was killed before it could stop us.
+if (process.env.EXIT_WITH_PARENT === '1') {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('error', () => process.exit(0));
+  process.stdin.resume();
+}

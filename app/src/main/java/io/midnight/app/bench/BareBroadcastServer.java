@@ -1,44 +1,53 @@
 package io.midnight.app.bench;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The fan-out ceiling: a bare Vert.x WebSocket broadcast server on one event loop (like Midnight's gateway), with
- * no storage, no auth and no bus. It speaks just enough Engine.IO v4 / Socket.IO v5 for the bench: the open
- * packet, {@code 40} answered with {@code 40{"sid":..}}, {@code join} acked with the room, and {@code message}
- * acked with {@code {id, seq, ts}} and then written as {@code 42["message",{...}]} to every socket in the room.
+ * The fan-out ceiling: a bare Vert.x WebSocket broadcast server with no storage, no auth and no bus, deployed
+ * once per event loop on a shared port ({@code midnight bench bare-server}). Each instance keeps its own sockets
+ * per room; a message is acked on the sender's loop, then handed to every instance with members in the room,
+ * which encodes the delivery frame once and writes the same bytes to each of its sockets. It speaks just enough
+ * Engine.IO v4 / Socket.IO v5 for the bench: the open packet, {@code 40} answered with {@code 40{"sid":..}},
+ * {@code join} acked with the room, and {@code message} acked with {@code {id, seq, ts}} and then written as
+ * {@code 42["message",{...}]} to every socket in the room; {@code GET /health} answers 200.
  */
 public final class BareBroadcastServer extends VerticleBase {
 
   private static final String OPEN = "0{\"sid\":\"bare\",\"upgrades\":[],\"pingInterval\":25000,"
     + "\"pingTimeout\":20000,\"maxPayload\":1000000}";
 
-  private final Map<Integer, Room> rooms = new HashMap<>();
+  private final BareRooms shared;
+  private final int port;
+  private final Map<Integer, List<ServerWebSocket>> members = new HashMap<>();
   private HttpServer server;
-  private long nextId;
   private long nextSid;
 
-  private static final class Room {
-    final List<ServerWebSocket> sockets = new ArrayList<>();
-    long lastSeq;
+  public BareBroadcastServer(BareRooms shared, int port) {
+    this.shared = shared;
+    this.port = port;
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-      .webSocketHandler(this::accept);
+    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
+      .webSocketHandler(this::accept).requestHandler(this::http);
     return server.listen();
   }
 
@@ -47,8 +56,10 @@ public final class BareBroadcastServer extends VerticleBase {
     return server.close();
   }
 
-  public int actualPort() {
-    return server.actualPort();
+  private void http(HttpServerRequest request) {
+    boolean health = "/health".equals(request.path());
+    request.response().setStatusCode(health ? 200 : 404).putHeader("Content-Type", "application/json")
+      .end(health ? "{\"status\":\"up\",\"server\":\"bare\"}" : "{\"error\":{\"code\":\"not_found\"}}");
   }
 
   private void accept(ServerWebSocket ws) {
@@ -57,15 +68,16 @@ public final class BareBroadcastServer extends VerticleBase {
       return;
     }
     String from = from(ws.query());
-    List<Room> joined = new ArrayList<>();
+    List<Integer> joined = new ArrayList<>();
     ws.textMessageHandler(text -> onText(ws, from, joined, text));
-    ws.closeHandler(v -> joined.forEach(room -> room.sockets.remove(ws)));
+    ws.closeHandler(v -> joined.forEach(room -> leave(room, ws)));
     ws.writeTextMessage(OPEN);
   }
 
-  private void onText(ServerWebSocket ws, String from, List<Room> joined, String text) {
+  private void onText(ServerWebSocket ws, String from, List<Integer> joined, String text) {
     if (text.startsWith("40")) {
-      ws.writeTextMessage("40{\"sid\":\"x" + (++nextSid) + "\"}");
+      ws.writeTextMessage("40{\"sid\":\"" + Integer.toHexString(System.identityHashCode(this)) + "-" + (++nextSid)
+        + "\"}");
     } else if (text.startsWith("42")) {
       int p = 2;
       while (p < text.length() && Character.isDigit(text.charAt(p))) {
@@ -78,39 +90,73 @@ public final class BareBroadcastServer extends VerticleBase {
       } catch (DecodeException | ClassCastException | IndexOutOfBoundsException e) {
         ack(ws, ackId, error("invalid_request", "malformed event"));
       }
+    } else if (text.equals("2")) {
+      ws.writeTextMessage("3");
     }
   }
 
-  private void onEvent(ServerWebSocket ws, String from, List<Room> joined, String ackId, String name, JsonObject data) {
+  private void onEvent(ServerWebSocket ws, String from, List<Integer> joined, String ackId, String name,
+                       JsonObject data) {
     Integer roomId = data == null ? null : data.getInteger("room");
     if (roomId == null) {
       ack(ws, ackId, error("invalid_request", "room is required"));
       return;
     }
-    Room room = rooms.computeIfAbsent(roomId, id -> new Room());
+    BareRooms.Room room = shared.room(roomId);
     if ("join".equals(name)) {
-      if (!joined.contains(room)) {
-        joined.add(room);
-        room.sockets.add(ws);
+      if (!joined.contains(roomId)) {
+        joined.add(roomId);
+        List<ServerWebSocket> here = members.computeIfAbsent(roomId, id -> new ArrayList<>());
+        here.add(ws);
+        room.loops.addIfAbsent(this);
       }
       ack(ws, ackId, new JsonObject().put("id", roomId).put("name", "room " + roomId)
-        .put("members", room.sockets.size()).put("lastSeq", room.lastSeq));
+        .put("lastSeq", room.lastSeq.get()));
     } else if ("message".equals(name)) {
-      if (!joined.contains(room)) {
+      if (!joined.contains(roomId)) {
         ack(ws, ackId, error("not_member", "join the room first"));
         return;
       }
-      long id = ++nextId;
-      long seq = ++room.lastSeq;
+      long id = shared.ids.incrementAndGet();
+      long seq = room.lastSeq.incrementAndGet();
       long ts = System.currentTimeMillis();
       ack(ws, ackId, new JsonObject().put("id", id).put("seq", seq).put("ts", ts));
       String delivery = "42[\"message\"," + new JsonObject().put("id", id).put("room", roomId).put("seq", seq)
         .put("from", from).put("text", data.getString("text")).put("ts", ts).encode() + "]";
-      for (ServerWebSocket member : room.sockets) {
-        member.writeTextMessage(delivery);
+      for (BareBroadcastServer loop : room.loops) {
+        if (loop == this) {
+          deliver(roomId, delivery);
+        } else {
+          loop.context.runOnContext(v -> loop.deliver(roomId, delivery));
+        }
       }
     } else {
       ack(ws, ackId, error("invalid_request", "unknown event"));
+    }
+  }
+
+  /**
+   * On this instance's loop: the frame's bytes once, wrapped (not copied) for each socket. Vert.x's public API
+   * only takes text frames as a String, which it would encode again per socket.
+   */
+  private void deliver(int roomId, String delivery) {
+    List<ServerWebSocket> here = members.get(roomId);
+    if (here == null || here.isEmpty()) {
+      return;
+    }
+    byte[] bytes = delivery.getBytes(StandardCharsets.UTF_8);
+    for (ServerWebSocket member : here) {
+      if (!member.isClosed()) {
+        member.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, Unpooled.wrappedBuffer(bytes), true));
+      }
+    }
+  }
+
+  private void leave(int roomId, ServerWebSocket ws) {
+    List<ServerWebSocket> here = members.get(roomId);
+    if (here != null && here.remove(ws) && here.isEmpty()) {
+      members.remove(roomId);
+      shared.room(roomId).loops.remove(this);
     }
   }
 

@@ -6,42 +6,59 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * CPU use between two readings, as a share of all cores: this process (server and load clients together) and the
- * whole machine (from {@code /proc/stat}, so that other processes competing for the cores show; -1 where there is
- * no such file).
+ * CPU use between two readings: this process (the load client), the server's process (from {@code /proc/<pid>}),
+ * both in percent of one core as {@code top} shows them (200% = two cores busy), and the whole machine in percent
+ * of all cores (from {@code /proc/stat}, so that other processes competing for the cores show; -1 where unknown).
  */
 final class CpuMeter {
 
+  static final int CORES = Runtime.getRuntime().availableProcessors();
+
   private final com.sun.management.OperatingSystemMXBean os =
     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-  private final int cores = Runtime.getRuntime().availableProcessors();
+  private final TargetProcess server;
   private long wall;
-  private long process;
+  private long client;
+  private double serverSeconds;
   private long[] machine;
 
-  /** Process and machine CPU in percent of all cores. */
-  record Use(double process, double machine) {
+  /**
+   * Percent of one core for the client and the server, percent of all cores for the machine, and the server's CPU
+   * seconds in between.
+   */
+  record Use(double client, double server, double machine, double serverSeconds) {
+
+    /** The machine's use that is neither the client nor the server, in percent of all cores (-1 when unknown). */
+    double others() {
+      return machine < 0 ? -1 : Math.max(0, machine - (client + Math.max(0, server)) / CORES);
+    }
   }
 
-  CpuMeter() {
+  /** {@code server} may be null: then only the client and the machine are measured. */
+  CpuMeter(TargetProcess server) {
+    this.server = server;
     reset();
   }
 
   void reset() {
     wall = System.nanoTime();
-    process = os.getProcessCpuTime();
+    client = os.getProcessCpuTime();
+    serverSeconds = server == null ? -1 : server.cpuSeconds();
     machine = machineTicks();
   }
 
   Use read() {
     double elapsed = Math.max(1, System.nanoTime() - wall);
-    double processShare = 100.0 * (os.getProcessCpuTime() - process) / (elapsed * cores);
+    double clientShare = 100.0 * (os.getProcessCpuTime() - client) / elapsed;
+    double serverNow = server == null ? -1 : server.cpuSeconds();
+    double serverUsed = serverNow < 0 || serverSeconds < 0 ? -1 : serverNow - serverSeconds;
+    double serverShare = serverUsed < 0 ? -1 : 100.0 * serverUsed * 1e9 / elapsed;
     long[] now = machineTicks();
     double machineShare = -1;
     if (now != null && machine != null && now[0] > machine[0]) {
       machineShare = 100.0 * (1 - (double) (now[1] - machine[1]) / (now[0] - machine[0]));
     }
-    return new Use(processShare, machineShare);
+    return new Use(clientShare, serverShare, machineShare, serverUsed);
   }
 
   /** Total and idle (idle + iowait) jiffies of all cores, or null. */

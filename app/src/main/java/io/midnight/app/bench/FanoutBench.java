@@ -10,57 +10,60 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code midnight bench fanout}: the same rising load, over Socket.IO WebSocket frames, first against Midnight (all
- * verticles in this JVM on a temporary data directory) and then against {@link BareBroadcastServer}, the ceiling
- * without storage. Servers and load clients run on separate Vert.x instances; the summary compares the highest
- * deliveries/s each reached with ack and end-to-end p99 within 50 ms.
+ * {@code midnight bench fanout}: the same rising load, over Socket.IO WebSocket frames, against each target in
+ * turn, each in its own process and alone while measured: Midnight ({@code midnight serve} on a temporary data
+ * directory), the bare Vert.x broadcast server on every event loop (the ceiling without storage) and stock
+ * socket.io under Node.js. The load client runs here, on its own event loops. With {@code --overload}, each target
+ * is then asked for multiples of its capacity. Whatever happens, the servers it started are stopped: on return,
+ * on failure and on Ctrl-C (a shutdown hook); killed outright, they stop when their standard input closes.
  */
 public final class FanoutBench {
 
-  /** Midnight's share of the bare server's deliveries/s that the issue asks for. */
-  static final double GOAL_RATIO = 0.6;
-
   private final FanoutOptions options;
-  private final int loadClients;
-  private volatile FanoutTarget current;
+  private final Path socketIoDir;
 
-  public FanoutBench(FanoutOptions options) {
+  public FanoutBench(FanoutOptions options, Path socketIoDir) {
     this.options = options;
-    this.loadClients = options.loadClients();
+    this.socketIoDir = socketIoDir != null ? socketIoDir : FanoutTarget.defaultSocketIoDir();
   }
 
-  public int run() throws IOException, InterruptedException {
+  public int run() throws IOException {
     Vertx clients = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)
-      .setEventLoopPoolSize(loadClients)).build();
+      .setEventLoopPoolSize(options.loadClients())).build();
     System.out.printf("Midnight fan-out benchmark: %d cores, Java %s, %s transport; %,d sockets in %d rooms "
-        + "(%,d per room), %d load-client event loop(s), steps of %d s at %s msgs/s in%n",
-      Runtime.getRuntime().availableProcessors(), Runtime.version(),
-      clients.isNativeTransportEnabled() ? "epoll" : "nio", options.conns(), options.rooms(),
-      options.conns() / options.rooms(), loadClients, options.stepSeconds(), rateList());
+        + "(%,.0f per room); load client on %d event loop(s) in this process (pid %d); targets %s, each in its own "
+        + "process%n", CpuMeter.CORES, Runtime.version(), clients.isNativeTransportEnabled() ? "epoll" : "nio",
+      options.conns(), options.rooms(), options.membersPerRoom(), options.loadClients(),
+      ProcessHandle.current().pid(), options.targets().stream().map(t -> t.label).toList());
+    if (!options.overload().enabled() || options.overload().capacity() == null) {
+      System.out.printf("Steps of %d s at %s msgs/s in; in flight at most %,d per socket, %,d in all%n",
+        options.stepSeconds(), rateList(), options.caps().perSocket(), options.caps().total());
+    }
     Path root = Files.createTempDirectory("midnight-fanout-");
     Thread cleanup = new Thread(() -> cleanUp(clients, root), "fanout-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     long origin = System.nanoTime();
+    Map<FanoutOptions.Target, TargetOutcome> outcomes = new LinkedHashMap<>();
     try {
-      Optional<List<StepResult>> midnight = options.targets() == FanoutOptions.Targets.bare ? Optional.empty()
-        : measure(clients, origin, () -> MidnightTarget.start(root.resolve("midnight"), options.conns(),
-        options.rooms()));
-      Optional<List<StepResult>> bare = options.targets() == FanoutOptions.Targets.midnight ? Optional.empty()
-        : measure(clients, origin, () -> FanoutTarget.bare(options.conns(), options.rooms()));
-      JsonObject report = summary(midnight, bare);
+      for (FanoutOptions.Target target : options.targets()) {
+        outcomes.put(target, measure(clients, root, origin, target));
+      }
+      JsonObject report = new FanoutGoals(outcomes).print();
+      printOverloadVerdicts(outcomes);
       if (options.json() != null) {
-        Files.writeString(options.json(), report.encodePrettily());
+        Files.writeString(options.json(), json(outcomes, report).encodePrettily());
         System.out.println("  figures written to " + options.json());
       }
-      boolean failed = options.targets() != FanoutOptions.Targets.bare && midnight.isEmpty()
-        || options.targets() != FanoutOptions.Targets.midnight && bare.isEmpty();
-      return failed ? 1 : 0;
+      return outcomes.values().stream().anyMatch(o -> o.status().equals("failed")) ? 1 : 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 130;
     } finally {
       cleanUp(clients, root);
       try {
@@ -71,63 +74,74 @@ public final class FanoutBench {
     }
   }
 
-  private Optional<List<StepResult>> measure(Vertx clients, long origin, Supplier<FanoutTarget> start)
+  private TargetOutcome measure(Vertx clients, Path root, long origin, FanoutOptions.Target which)
     throws InterruptedException {
     System.out.println();
-    try (FanoutTarget target = start.get()) {
-      current = target;
-      System.out.printf("%s on 127.0.0.1:%d%n", target.name(), target.port());
-      return Optional.of(new FanoutRun(clients, target, options, origin, loadClients).run());
-    } catch (RuntimeException e) {
-      System.out.println("  FAILED: " + e.getMessage());
-      return Optional.empty();
-    } finally {
-      current = null;
+    try (FanoutTarget target = start(clients, root, which)) {
+      System.out.printf("%s on 127.0.0.1:%d (process %d, log %s)%n", target.name(), target.port(),
+        target.process().pid(), target.process().log);
+      try (FanoutRun run = new FanoutRun(clients, target, options, origin)) {
+        run.connect();
+        Double capacity = options.overload().capacity();
+        List<StepResult> steps = options.overload().enabled() && capacity != null ? List.of() : run.climb();
+        List<OverloadPhase> phases = new ArrayList<>();
+        if (options.overload().enabled()) {
+          if (capacity == null) {
+            capacity = steps.stream().filter(StepResult::withinObjective).map(StepResult::deliveriesPerSecond)
+              .max(Comparator.naturalOrder()).orElse(null);
+            System.out.println(capacity == null ? "  " + target.name() + ": no step within the objective, so no "
+              + "capacity to overload (give one with --capacity)"
+              : String.format("  %s: capacity %,.0f deliveries/s (highest within the objective)", target.name(),
+              capacity));
+          }
+          if (capacity != null) {
+            phases = new OverloadRun(run, target, options).run(capacity);
+          }
+        }
+        return TargetOutcome.measured(which, steps, capacity, phases);
+      }
+    } catch (FanoutTarget.Skipped e) {
+      System.out.println(which.label + ": skipped: " + e.getMessage());
+      return TargetOutcome.skipped(which, e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      System.out.println(which.label + ": FAILED: " + e.getMessage());
+      return TargetOutcome.failed(which, String.valueOf(e.getMessage()));
     }
   }
 
-  private JsonObject summary(Optional<List<StepResult>> midnight, Optional<List<StepResult>> bare) {
-    Optional<StepResult> bestMidnight = midnight.flatMap(FanoutBench::best);
-    Optional<StepResult> bestBare = bare.flatMap(FanoutBench::best);
-    System.out.printf("%nSummary: highest deliveries/s with ack and end-to-end p99 <= %.0f ms, nothing lost%n",
-      StepResult.P99_LIMIT_MS);
-    System.out.println("  Midnight: " + describe(midnight, bestMidnight, FanoutOptions.Targets.bare));
-    System.out.println("  bare:     " + describe(bare, bestBare, FanoutOptions.Targets.midnight));
-    Double ratio = null;
-    if (bestMidnight.isPresent() && bestBare.isPresent()) {
-      ratio = bestMidnight.get().deliveriesPerSecond() / bestBare.get().deliveriesPerSecond();
-      System.out.printf("  Midnight / bare: %.2fx (goal >= %.1fx: %s)%n", ratio, GOAL_RATIO,
-        ratio >= GOAL_RATIO ? "met" : "NOT met");
-    } else {
-      System.out.println("  Midnight / bare: no ratio (a side has no step within the objective)");
+  private FanoutTarget start(Vertx clients, Path root, FanoutOptions.Target which)
+    throws IOException, InterruptedException {
+    return switch (which) {
+      case midnight -> MidnightTarget.start(clients, root, options);
+      case bare -> FanoutTarget.bare(root, options);
+      case socketio -> FanoutTarget.socketIo(root, options, socketIoDir);
+    };
+  }
+
+  private static void printOverloadVerdicts(Map<FanoutOptions.Target, TargetOutcome> outcomes) {
+    for (TargetOutcome o : outcomes.values()) {
+      for (OverloadPhase p : o.overload()) {
+        System.out.printf("  %s overload at %.0fx: %s%n", o.target().label, p.factor(),
+          p.met() ? "all goals met" : "goals NOT met (RSS " + OverloadPhase.metOrNot(p.rssMet()) + ", /health "
+            + OverloadPhase.metOrNot(p.healthMet()) + ", goodput " + OverloadPhase.metOrNot(p.goodputMet())
+            + ", lost/duplicated " + OverloadPhase.metOrNot(p.exactlyOnce()) + ")");
+      }
     }
+  }
+
+  private JsonObject json(Map<FanoutOptions.Target, TargetOutcome> outcomes, JsonObject summary) {
+    JsonObject targets = new JsonObject();
+    outcomes.forEach((t, o) -> targets.put(t.name(), o.toJson()));
     return new JsonObject().put("conns", options.conns()).put("rooms", options.rooms())
-      .put("stepSeconds", options.stepSeconds()).put("loadClients", loadClients)
-      .put("cores", Runtime.getRuntime().availableProcessors()).put("java", Runtime.version().toString())
-      .put("p99LimitMs", StepResult.P99_LIMIT_MS)
-      .put("midnight", targetJson(midnight, bestMidnight)).put("bare", targetJson(bare, bestBare))
-      .put("ratio", ratio).put("goalRatio", GOAL_RATIO).put("goalMet", ratio != null && ratio >= GOAL_RATIO);
-  }
-
-  private static Optional<StepResult> best(List<StepResult> steps) {
-    return steps.stream().filter(StepResult::withinObjective)
-      .max(Comparator.comparingDouble(StepResult::deliveriesPerSecond));
-  }
-
-  private String describe(Optional<List<StepResult>> steps, Optional<StepResult> best, FanoutOptions.Targets only) {
-    if (steps.isEmpty()) {
-      return options.targets() == only ? "not measured (--target " + only + ")" : "run failed";
-    }
-    return best.map(b -> String.format("%,.0f deliveries/s (%,.0f msgs/s in; ack p99 %.2f ms, e2e p99 %.2f ms)",
-      b.deliveriesPerSecond(), b.inboundPerSecond(), b.ackP99(), b.endToEndP99())).orElse("no step within the objective");
-  }
-
-  private static JsonObject targetJson(Optional<List<StepResult>> steps, Optional<StepResult> best) {
-    JsonArray list = new JsonArray();
-    steps.ifPresent(s -> s.forEach(r -> list.add(r.toJson())));
-    return new JsonObject().put("completed", steps.isPresent()).put("steps", list)
-      .put("maxDeliveriesPerSecond", best.map(StepResult::deliveriesPerSecond).orElse(null))
-      .put("atInboundPerSecond", best.map(StepResult::inboundPerSecond).orElse(null));
+      .put("stepSeconds", options.stepSeconds()).put("loadClients", options.loadClients())
+      .put("bareEventLoops", options.bareLoops()).put("cores", CpuMeter.CORES)
+      .put("java", Runtime.version().toString()).put("p99LimitMs", StepResult.P99_LIMIT_MS)
+      .put("drainMs", FanoutRun.DRAIN_MS)
+      .put("caps", new JsonObject().put("perSocket", options.caps().perSocket()).put("total", options.caps().total()))
+      .put("overload", options.overload().enabled() ? new JsonObject().put("seconds", options.overload().seconds())
+        .put("factors", new JsonArray(options.overload().factors())).put("capacityGiven", options.overload().capacity())
+        .put("drainMs", OverloadRun.DRAIN_MS) : null)
+      .put("targets", targets).mergeIn(summary);
   }
 
   private String rateList() {
@@ -136,13 +150,11 @@ public final class FanoutBench {
     return String.join(", ", rates);
   }
 
-  /** Closes what may still be open and deletes the temporary directory; safe to call twice. */
+  /** Stops the server under test, closes the client, deletes the temporary directory; safe to call twice. */
   private void cleanUp(Vertx clients, Path root) {
-    FanoutTarget target = current;
-    if (target != null) {
-      target.close();
-    }
-    FanoutTarget.closeQuietly(clients);
+    TargetProcess.closeAll();
+    clients.close().toCompletionStage().toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+      .exceptionally(e -> null).join();
     try (Stream<Path> walk = Files.walk(root)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -8,101 +8,106 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 
 /**
  * Drives one target: spreads the sockets over one {@link SocketIoLoadClient} per client event loop, connects and
- * joins them, runs an uncounted warm-up, then the rising steps until one falls outside the objective twice in a
- * row (a failed step is run once more, so that a passing disturbance such as a GC pause or another process does
- * not end the climb); then {@value #REFINE_STEPS} steps halve the gap between the last rate met and the first
- * missed. Before each step it waits (bounded) for other processes to leave the cores alone. Each step sends for its
- * duration, prints a progress line every second, then waits (bounded)
- * for the last acks and deliveries before its figures are taken.
+ * joins them, then runs steps. {@link #climb} runs an uncounted warm-up, then rising rates while the steps drain
+ * (a step that does not is run once more, so that a passing disturbance such as a GC pause or another process
+ * does not end the climb; so is the first that misses the latency objective); then {@value #REFINE_STEPS} steps
+ * halve the gap between the last rate within the objective and the first missed. Before each step it waits
+ * (bounded) for other processes to leave the cores alone. A step sends for its duration, prints a progress line
+ * every second, then waits (bounded) for the last acks and deliveries before its figures are taken.
  */
-final class FanoutRun {
+final class FanoutRun implements AutoCloseable {
 
-  private static final long DRAIN_MS = 10_000;
+  static final long DRAIN_MS = 10_000;
   private static final long SETUP_TIMEOUT_S = 300;
   private static final long START_DELAY_NANOS = 100_000_000L;
   private static final int REFINE_STEPS = 2;
   private static final int QUIET_WAIT_S = 60;
   private static final double QUIET_OTHERS_PERCENT = 15;
+  /** A server busier than this (percent of one core) is still working off the previous step. */
+  private static final double QUIET_SERVER_PERCENT = 25;
 
   private final Vertx clients;
   private final FanoutTarget target;
   private final FanoutOptions options;
   private final long origin;
-  private final int loadClients;
   private final List<SocketIoLoadClient> drivers = new ArrayList<>();
-  private final CpuMeter cpu = new CpuMeter();
+  private final List<String> deployments = new ArrayList<>();
+  private final CpuMeter cpu;
   private int steps;
 
-  FanoutRun(Vertx clients, FanoutTarget target, FanoutOptions options, long origin, int loadClients) {
+  FanoutRun(Vertx clients, FanoutTarget target, FanoutOptions options, long origin) {
     this.clients = clients;
     this.target = target;
     this.options = options;
     this.origin = origin;
-    this.loadClients = loadClients;
+    this.cpu = new CpuMeter(target.process());
   }
 
-  List<StepResult> run() throws InterruptedException {
-    List<String> deployments = new ArrayList<>();
-    try {
-      long t0 = System.nanoTime();
-      for (List<LoadSocket> share : shares()) {
-        SocketIoLoadClient driver = new SocketIoLoadClient(target.port(), share, origin);
-        deployments.add(await(clients.deployVerticle(driver), 30));
-        drivers.add(driver);
-      }
-      await(Future.all(drivers.stream().map(SocketIoLoadClient::connectAll).toList()), SETUP_TIMEOUT_S);
-      System.out.printf("  %s: %,d sockets connected and joined to %d rooms in %.1f s%n", target.name(),
-        options.conns(), options.rooms(), (System.nanoTime() - t0) / 1e9);
+  /** Deploys the load clients, connects and joins every socket. */
+  void connect() {
+    long t0 = System.nanoTime();
+    List<List<LoadSocket>> shares = shares();
+    for (int c = 0; c < shares.size(); c++) {
+      SocketIoLoadClient driver = new SocketIoLoadClient(target.port(), shares.get(c), origin, c, shares.size(),
+        options.caps());
+      deployments.add(await(clients.deployVerticle(driver), 30));
+      drivers.add(driver);
+    }
+    await(Future.all(drivers.stream().map(SocketIoLoadClient::connectAll).toList()), SETUP_TIMEOUT_S);
+    System.out.printf("  %s: %,d sockets connected and joined to %d rooms in %.1f s (%d client event loop(s))%n",
+      target.name(), options.conns(), options.rooms(), (System.nanoTime() - t0) / 1e9, drivers.size());
+  }
 
-      StepResult warmUp = step(0, options.startRate() / 2.0);
-      System.out.printf("  %s: warm-up at %,.0f msgs/s (not counted): %s%n", target.name(), warmUp.targetRate(),
-        warmUp.verdict());
-      List<StepResult> results = new ArrayList<>();
-      System.out.println(StepResult.header());
-      double passed = 0;
-      double failed = 0;
-      for (double rate : options.rates()) {
-        if (!attempt(rate, results)) {
-          failed = rate;
-          break;
-        }
+  List<StepResult> climb() throws InterruptedException {
+    StepResult warmUp = step(0, options.startRate() / 2.0);
+    System.out.printf("  %s: warm-up at %,.0f msgs/s (not counted): %s%n", target.name(), warmUp.targetRate(),
+      warmUp.verdict());
+    List<StepResult> results = new ArrayList<>();
+    System.out.println(StepResult.header());
+    double passed = 0;
+    double missed = 0;
+    for (double rate : options.rates()) {
+      StepResult result = attempt(rate, results, missed == 0);
+      if (result.withinObjective()) {
         passed = rate;
+      } else if (missed == 0) {
+        missed = rate;
       }
-      for (int i = 0; i < REFINE_STEPS && passed > 0 && failed > 0; i++) {
-        double between = Math.round((passed + failed) / 2);
-        if (between <= passed || between >= failed) {
-          break;
-        }
-        System.out.printf("       between %,.0f and %,.0f msgs/s:%n", passed, failed);
-        if (attempt(between, results)) {
-          passed = between;
-        } else {
-          failed = between;
-        }
-      }
-      return results;
-    } finally {
-      for (String id : deployments) {
-        try {
-          await(clients.undeploy(id), 60);
-        } catch (RuntimeException e) {
-          System.out.println("  (closing load client: " + e.getMessage() + ")");
-        }
+      if (!result.drained()) {
+        break;
       }
     }
+    for (int i = 0; i < REFINE_STEPS && passed > 0 && missed > passed; i++) {
+      double between = Math.round((passed + missed) / 2);
+      if (between <= passed || between >= missed) {
+        break;
+      }
+      System.out.printf("       between %,.0f and %,.0f msgs/s:%n", passed, missed);
+      if (attempt(between, results, true).withinObjective()) {
+        passed = between;
+      } else {
+        missed = between;
+      }
+    }
+    return results;
   }
 
-  /** Runs a step at {@code rate}, and once more when it misses the objective; true when one of them met it. */
-  private boolean attempt(double rate, List<StepResult> results) throws InterruptedException {
+  /**
+   * Runs a step at {@code rate}, and once more when it did not drain (or, with {@code confirmMiss}, missed the
+   * objective); the better of the two.
+   */
+  private StepResult attempt(double rate, List<StepResult> results, boolean confirmMiss) throws InterruptedException {
+    StepResult result = null;
     for (int tries = 1; tries <= 2; tries++) {
-      StepResult result = step(++steps, rate);
+      result = step(++steps, rate);
       results.add(result);
       System.out.println(result.row());
-      if (result.withinObjective()) {
-        return true;
+      if (result.withinObjective() || (result.drained() && !confirmMiss)) {
+        return result;
       }
       if (result.firstError() != null) {
         System.out.println("       first error: " + result.firstError());
@@ -111,7 +116,51 @@ final class FanoutRun {
         System.out.printf("       step %d again, once, in case that was a passing disturbance%n", steps);
       }
     }
-    return false;
+    StepResult previous = results.get(results.size() - 2);
+    return previous.drained() && !result.drained() ? previous : result;
+  }
+
+  /** A step id not used yet on this target (the overload phases continue the numbering). */
+  int nextStepId() {
+    return ++steps;
+  }
+
+  private StepResult step(int id, double rate) throws InterruptedException {
+    return run(id, rate, options.stepSeconds(), DRAIN_MS, second -> { });
+  }
+
+  /**
+   * Sends {@code rate} msgs/s for {@code seconds}, calling {@code everySecond} after each second of sending, then
+   * waits up to {@code drainMs} for what is owed.
+   */
+  StepResult run(int id, double rate, int seconds, long drainMs, IntConsumer everySecond)
+    throws InterruptedException {
+    awaitQuiet();
+    long durationNanos = seconds * 1_000_000_000L;
+    long start = now() + START_DELAY_NANOS;
+    for (int d = 0; d < drivers.size(); d++) {
+      long phase = (long) (d * 1e9 / rate);
+      await(drivers.get(d).startStep(id, rate, start + phase, durationNanos), 30);
+    }
+    sleepUntil(start);
+    cpu.reset();
+    double serverStart = target.process().cpuSeconds();
+    for (int second = 1; second <= seconds; second++) {
+      sleepUntil(start + second * 1_000_000_000L);
+      StepStats s = merged(false);
+      System.out.printf("    %s %s %,.0f msgs/s, %d/%d s: sent %,d, acked %,d, refused %,d, delivered %,d of %,d%s%n",
+        target.name(), id == 0 ? "warm-up" : "step " + id, rate, second, seconds, s.sent, s.acked, s.refusals,
+        s.delivered, s.expectedDeliveries, s.capped > 0 ? String.format(", not sent (client cap) %,d", s.capped) : "");
+      everySecond.accept(second);
+    }
+    CpuMeter.Use used = cpu.read();
+    long drainUntil = now() + drainMs * 1_000_000L;
+    while (now() < drainUntil && !merged(false).drained()) {
+      Thread.sleep(50);
+    }
+    double serverEnd = target.process().cpuSeconds();
+    return StepResult.of(id, rate, start, durationNanos, merged(true), used,
+      serverStart < 0 || serverEnd < 0 ? -1 : serverEnd - serverStart);
   }
 
   /** Socket {@code i} joins room {@code i mod rooms} and belongs to load client {@code i mod loadClients}. */
@@ -122,66 +171,41 @@ final class FanoutRun {
       members[i % members.length]++;
     }
     List<List<LoadSocket>> shares = new ArrayList<>();
-    for (int c = 0; c < loadClients; c++) {
+    for (int c = 0; c < options.loadClients(); c++) {
       shares.add(new ArrayList<>());
     }
     for (int i = 0; i < options.conns(); i++) {
       int r = i % members.length;
-      shares.get(i % loadClients).add(new LoadSocket(String.format("b%05d", i + 1), target.tokens().get(i),
-        roomIds.get(r), members[r]));
+      shares.get(i % options.loadClients()).add(new LoadSocket(String.format("b%05d", i + 1),
+        target.tokens().get(i), roomIds.get(r), members[r]));
     }
     return shares;
   }
 
   /**
-   * Waits, at most {@value #QUIET_WAIT_S} s, until other processes use less than {@value #QUIET_OTHERS_PERCENT}%
-   * of the machine, so that a step measures this process and not its neighbours (the machine may be shared).
+   * Waits, at most {@value #QUIET_WAIT_S} s, until processes other than the client and the server use less than
+   * {@value #QUIET_OTHERS_PERCENT}% of the machine and the server has worked off what a previous step left it, so
+   * that a step measures this load and not its neighbours or its predecessor.
    */
   private void awaitQuiet() throws InterruptedException {
     for (int second = 0; second < QUIET_WAIT_S; second++) {
       cpu.reset();
       Thread.sleep(1_000);
       CpuMeter.Use use = cpu.read();
-      double others = use.machine() - use.process();
-      if (use.machine() < 0 || others < QUIET_OTHERS_PERCENT) {
+      if (use.others() < QUIET_OTHERS_PERCENT && use.server() < QUIET_SERVER_PERCENT) {
         return;
       }
       if (second == 0) {
-        System.out.printf("       (other processes use %.0f%% of the machine: waiting up to %d s for them)%n",
-          others, QUIET_WAIT_S);
+        System.out.printf("       (others use %.0f%% of the machine, the server %.0f%% of a core: waiting up to %d s)%n",
+          use.others(), use.server(), QUIET_WAIT_S);
       }
     }
   }
 
-  private StepResult step(int id, double rate) throws InterruptedException {
-    awaitQuiet();
-    long durationNanos = options.stepSeconds() * 1_000_000_000L;
-    long start = now() + START_DELAY_NANOS;
-    for (int d = 0; d < drivers.size(); d++) {
-      long phase = (long) (d * 1e9 / rate);
-      await(drivers.get(d).startStep(id, rate / drivers.size(), start + phase, durationNanos), 30);
-    }
-    sleepUntil(start);
-    cpu.reset();
-    for (int second = 1; second <= options.stepSeconds(); second++) {
-      sleepUntil(start + second * 1_000_000_000L);
-      StepStats s = merged(false);
-      System.out.printf("    %s %s %,.0f msgs/s, %d/%d s: sent %,d, acked %,d, delivered %,d of %,d%s%n",
-        target.name(), id == 0 ? "warm-up" : "step " + id, rate, second, options.stepSeconds(), s.sent, s.acked,
-        s.delivered, s.expectedDeliveries, s.skipped > 0 ? String.format(", skipped %,d", s.skipped) : "");
-    }
-    CpuMeter.Use used = cpu.read();
-    long drainUntil = now() + DRAIN_MS * 1_000_000L;
-    while (now() < drainUntil && !merged(false).drained()) {
-      Thread.sleep(50);
-    }
-    return StepResult.of(id, rate, start, durationNanos, merged(true), used);
-  }
-
-  private StepStats merged(boolean withHistograms) {
+  private StepStats merged(boolean full) {
     StepStats total = null;
     for (SocketIoLoadClient driver : drivers) {
-      StepStats s = await(driver.snapshot(withHistograms), 30);
+      StepStats s = await(driver.snapshot(full), 30);
       total = total == null ? s : total.add(s);
     }
     return total;
@@ -196,6 +220,19 @@ final class FanoutRun {
     if (wait > 0) {
       TimeUnit.NANOSECONDS.sleep(wait);
     }
+  }
+
+  /** Undeploys the load clients (closing their sockets). */
+  @Override
+  public void close() {
+    for (String id : deployments) {
+      try {
+        await(clients.undeploy(id), 60);
+      } catch (RuntimeException e) {
+        System.out.println("  (closing load client: " + e.getMessage() + ")");
+      }
+    }
+    deployments.clear();
   }
 
   static <T> T await(Future<T> future, long seconds) {

@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
  * The few Engine.IO v4 / Socket.IO v5 text frames the fan-out bench writes, and byte-level readers for the ones it
  * receives (no JSON parsing on the hot path: a delivery is recognised by its event name and its text field).
  *
- * <p>A bench message's text is {@code b|<step>|<intended send time>|Happy New Year!}, the time
- * in nanoseconds since the run's origin (so never negative): the receiver reads the
- * step and the intended send time back from the delivery.
+ * <p>A bench message's text is {@code b|<step>|<intended send time>|<number>|Happy New Year!}, the time in
+ * nanoseconds since the run's origin (so never negative) and the number unique within the step: the receiver
+ * reads all three back from the delivery, so that it can count each message's deliveries (lost, duplicated).
+ *
+ * <p>Kept here rather than built on {@code common}'s {@code SocketIoPacket}: that codec parses JSON, and the client
+ * reads hundreds of thousands of deliveries a second on the cores the server also needs.
  */
 final class Frames {
 
@@ -18,6 +21,8 @@ final class Frames {
   private static final byte[] MESSAGE_EVENT = "42[\"message\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TEXT_FIELD = "\"text\":\"b|".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ERROR_FIELD = "\"error\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] UNAVAILABLE = "\"code\":\"unavailable\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RETRY_AFTER = "\"retryAfterMs\":".getBytes(StandardCharsets.US_ASCII);
 
   private Frames() {
   }
@@ -26,9 +31,9 @@ final class Frames {
     return "420[\"join\",{\"room\":" + room + "}]";
   }
 
-  static String message(int ackId, int room, int step, long intendedNanos, String clientMsgId) {
+  static String message(int ackId, int room, int step, long intendedNanos, int number, String clientMsgId) {
     return "42" + ackId + "[\"message\",{\"room\":" + room + ",\"text\":\"" + TEXT_TAG + step + '|' + intendedNanos
-      + "|Happy New Year!\",\"clientMsgId\":\"" + clientMsgId + "\"}]";
+      + '|' + number + "|Happy New Year!\",\"clientMsgId\":\"" + clientMsgId + "\"}]";
   }
 
   /** True for {@code 42["message",...]} (an event without an ack id). */
@@ -46,9 +51,20 @@ final class Frames {
     return indexOf(frame, ERROR_FIELD, 2) >= 0;
   }
 
+  /** An error ack with code {@code unavailable}: the server refused for now and a retry may succeed. */
+  static boolean isUnavailable(Buffer frame) {
+    return indexOf(frame, UNAVAILABLE, 2) >= 0;
+  }
+
+  /** The {@code retryAfterMs} of an error ack, or -1 when it has none. */
+  static long retryAfterMs(Buffer frame) {
+    int at = indexOf(frame, RETRY_AFTER, 2);
+    return at < 0 ? -1 : digits(frame, at + RETRY_AFTER.length);
+  }
+
   /**
-   * Reads a bench delivery's step and intended send time into {@code out} ({@code out[0]} step, {@code out[1]}
-   * nanos); false when the frame carries no bench text.
+   * Reads a bench delivery's step, intended send time and number into {@code out} ({@code out[0]} step, {@code
+   * out[1]} nanos, {@code out[2]} number); false when the frame carries no bench text.
    */
   static boolean readBenchText(Buffer frame, long[] out) {
     int at = indexOf(frame, TEXT_FIELD, MESSAGE_EVENT.length);
@@ -63,12 +79,21 @@ final class Frames {
     while (p < frame.length() && frame.getByte(p) != '|') {
       p++;
     }
-    long nanos = digits(frame, p + 1);
+    p++;
+    long nanos = digits(frame, p);
     if (nanos < 0) {
+      return false;
+    }
+    while (p < frame.length() && frame.getByte(p) != '|') {
+      p++;
+    }
+    long number = digits(frame, p + 1);
+    if (number < 0) {
       return false;
     }
     out[0] = step;
     out[1] = nanos;
+    out[2] = number;
     return true;
   }
 

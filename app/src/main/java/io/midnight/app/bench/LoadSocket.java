@@ -9,18 +9,34 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One simulated user's Socket.IO connection: its token and room, the next ack id, and the intended send time of
- * every message still waiting for its ack. Used only on its load client's event loop.
+ * One simulated user's Socket.IO connection: its token and room, the next ack id, and every message still waiting
+ * for its ack (by ack id). Used only on its load client's event loop.
  */
 final class LoadSocket {
+
+  /** A message in flight: its number in the step, intended send time, and the attempts made so far. */
+  static final class Pending {
+    final int step;
+    final int number;
+    final long intendedNanos;
+    int attempts = 1;
+
+    Pending(int step, int number, long intendedNanos) {
+      this.step = step;
+      this.number = number;
+      this.intendedNanos = intendedNanos;
+    }
+  }
 
   final String name;
   final String token;
   final int room;
   final int roomMembers;
   final Promise<Void> joined = Promise.promise();
-  final Map<Integer, Long> pending = new HashMap<>();
+  final Map<Integer, Pending> pending = new HashMap<>();
   WebSocket ws;
+  /** Messages of the current step not settled yet, including those waiting to be resent. */
+  int inFlight;
   private int nextAck = 1;
 
   LoadSocket(String name, String token, int room, int roomMembers) {
@@ -38,10 +54,14 @@ final class LoadSocket {
     return ws != null && !ws.isClosed() && !ws.writeQueueFull() && joined.future().succeeded();
   }
 
-  /** Sends one bench message with a fresh ack id (which also makes the unique clientMsgId). */
-  void send(int step, long intendedNanos) {
+  /**
+   * Sends (or resends) a message under a fresh ack id; its clientMsgId depends only on the socket, step and
+   * number, so a retry carries the same one and the server can tell it from a new message.
+   */
+  void send(Pending message) {
     int id = nextAck++;
-    pending.put(id, intendedNanos);
-    ws.writeTextMessage(Frames.message(id, room, step, intendedNanos, name + "-" + id));
+    pending.put(id, message);
+    ws.writeTextMessage(Frames.message(id, room, message.step, message.intendedNanos, message.number,
+      name + "-" + message.step + "-" + message.number));
   }
 }

@@ -1,6 +1,5 @@
 package io.midnight.app.bench;
 
-import io.midnight.app.MidnightNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -10,13 +9,16 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Midnight as a fan-out target: every verticle deployed in this JVM on its own Vert.x instance, in {@code dataDir},
- * on a free loopback port, with the per-user rate limit raised out of the way; then {@code conns} guest users
+ * Midnight as a fan-out target: {@code midnight serve} in its own JVM on a loopback port and a temporary data
+ * directory, with the per-user rate limit raised out of the way (a config file); then {@code conns} guest users
  * made through {@code POST /api/users/batch} and, beyond the New Year rooms, {@code bench-N} rooms made through
  * {@code POST /api/rooms}.
  */
@@ -27,29 +29,30 @@ final class MidnightTarget {
   private MidnightTarget() {
   }
 
-  static FanoutTarget start(Path dataDir, int conns, int rooms) {
-    Vertx vertx = MidnightNode.vertx();
+  static FanoutTarget start(Vertx vertx, Path dir, FanoutOptions options) throws IOException, InterruptedException {
+    Path config = dir.resolve("midnight-bench.json");
+    Files.writeString(config, new JsonObject().put("messages", new JsonObject().put("ratePerSecond", 1_000_000.0)
+      .put("burst", 1_000_000)).encodePrettily());
+    int port = TargetProcess.freePort();
+    List<String> command = TargetProcess.midnightCommand(options.serverJavaOptions(), List.of("serve",
+      "--host", "127.0.0.1", "--port", Integer.toString(port), "--data", dir.resolve("midnight-data").toString(),
+      "--config", config.toString(), "--exit-with-parent", "--remove-data-on-exit"));
+    TargetProcess process = TargetProcess.start("Midnight", command, null, Map.of(), dir.resolve("midnight.log"),
+      port);
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+      .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(2));
     try {
-      JsonObject flags = new JsonObject().put("dataDir", dataDir.toString())
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
-        .put("messages", new JsonObject().put("ratePerSecond", 1_000_000.0).put("burst", 1_000_000));
-      JsonObject config = MidnightNode.config(vertx, null, flags).await();
-      int port = MidnightNode.deployAll(vertx, config).await().port();
-      HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(2));
-      try {
-        long t0 = System.nanoTime();
-        List<String> tokens = users(http, conns);
-        List<Integer> roomIds = rooms(http, tokens.get(0), rooms);
-        System.out.printf("  Midnight: %,d users and %d rooms ready in %.1f s%n", conns, rooms,
-          (System.nanoTime() - t0) / 1e9);
-        return new FanoutTarget("Midnight", port, tokens, roomIds, vertx);
-      } finally {
-        http.close().await();
-      }
+      long t0 = System.nanoTime();
+      List<String> tokens = users(http, options.conns());
+      List<Integer> roomIds = rooms(http, tokens.get(0), options.rooms());
+      System.out.printf("  Midnight: %,d users and %d rooms ready in %.1f s%n", options.conns(), options.rooms(),
+        (System.nanoTime() - t0) / 1e9);
+      return new FanoutTarget("Midnight", port, tokens, roomIds, process);
     } catch (RuntimeException e) {
-      FanoutTarget.closeQuietly(vertx);
+      process.close();
       throw e;
+    } finally {
+      http.close().await();
     }
   }
 

@@ -15,37 +15,52 @@ import java.util.function.Supplier;
 /**
  * A share of the simulated users, all on one event loop. It connects them over raw Engine.IO v4 / Socket.IO v5
  * WebSocket frames (open packet, {@code 40} CONNECT, {@code join} with an ack, {@code 3} for every ping), then,
- * one step at a time, sends messages open-loop at a fixed rate: message {@code i} of a step is due at
- * {@code start + i / rate}, carries that intended time in its text, and both its ack latency and the latency of
- * every delivery of it are measured from that time (so a stalled sender or server cannot hide latency: no
- * coordinated omission). Its figures live in a {@link StepStats} that only this event loop touches.
+ * one step at a time, sends messages open-loop at a fixed rate: message {@code k} of a step is due at
+ * {@code start + k / rate}, carries that intended time and its number in its text, and both its ack latency and
+ * the latency of every delivery of it are measured from that time (so a stalled sender or server cannot hide
+ * latency: no coordinated omission). An ack with error {@code unavailable} is a refusal: the message is resent
+ * after the ack's {@code retryAfterMs} with the same clientMsgId. What may wait for acks is capped per socket and
+ * per client; a message due while a cap is full is not sent, only counted. Its figures live in a {@link StepStats}
+ * that only this event loop touches.
  */
 final class SocketIoLoadClient extends VerticleBase {
 
   private static final int CONNECT_WINDOW = 32;
   private static final long SETUP_TIMEOUT_MS = 30_000;
+  /** A refusal without {@code retryAfterMs} is retried after this long. */
+  static final long DEFAULT_RETRY_MS = 500;
 
   private final int port;
   private final List<LoadSocket> sockets;
   private final long origin;
-  private final long[] scratch = new long[2];
+  private final int index;
+  private final int clients;
+  private final int perSocketCap;
+  private final int totalCap;
+  private final long[] scratch = new long[3];
   private WebSocketClient client;
-  private StepStats stats = new StepStats();
+  private StepStats stats = new StepStats(0);
   private int step = -1;
   private double rate;
   private long stepStart;
-  private long stepEnd;
+  private long planned;
   private long timer = -1;
   private int cursor;
   private int outstanding;
-  private int maxOutstanding;
   private boolean closing;
 
-  /** {@code origin} is the run's {@link System#nanoTime()} origin: bench times are nanoseconds since it. */
-  SocketIoLoadClient(int port, List<LoadSocket> sockets, long origin) {
+  /**
+   * Client {@code index} of {@code clients}; {@code origin} is the run's {@link System#nanoTime()} origin (bench
+   * times are nanoseconds since it); {@code caps.total()} is shared evenly by the clients.
+   */
+  SocketIoLoadClient(int port, List<LoadSocket> sockets, long origin, int index, int clients, FanoutOptions.Caps caps) {
     this.port = port;
     this.sockets = sockets;
     this.origin = origin;
+    this.index = index;
+    this.clients = clients;
+    this.perSocketCap = caps.perSocket();
+    this.totalCap = Math.max(1, caps.total() / clients);
   }
 
   @Override
@@ -117,30 +132,31 @@ final class SocketIoLoadClient extends VerticleBase {
   }
 
   /**
-   * Starts step {@code id}: {@code perSecond} messages per second from {@code startNanos} for {@code
-   * durationNanos} (times since the origin); forgets what the previous step still waited for.
+   * Starts step {@code id}: this client's share ({@code 1/clients}) of {@code totalPerSecond} messages per second
+   * from {@code startNanos} for {@code durationNanos} (times since the origin); forgets what the previous step still
+   * waited for. Its message {@code k} is number {@code k * clients + index} of the step.
    */
-  Future<Void> startStep(int id, double perSecond, long startNanos, long durationNanos) {
+  Future<Void> startStep(int id, double totalPerSecond, long startNanos, long durationNanos) {
     return onContext(() -> {
       cancelTimer();
       for (LoadSocket s : sockets) {
         s.pending.clear();
+        s.inFlight = 0;
       }
       outstanding = 0;
-      stats = new StepStats();
       step = id;
-      rate = perSecond;
+      rate = totalPerSecond / clients;
       stepStart = startNanos;
-      stepEnd = startNanos + durationNanos;
-      maxOutstanding = (int) Math.max(2_000, perSecond);
+      planned = (long) (durationNanos * rate / 1e9);
+      stats = new StepStats((int) Math.min(Integer.MAX_VALUE, (planned + 1) * clients));
       timer = vertx.setPeriodic(1, t -> tick());
       return Future.succeededFuture();
     });
   }
 
-  /** A copy of this step's figures so far (counts only, unless {@code withHistograms}). */
-  Future<StepStats> snapshot(boolean withHistograms) {
-    return onContext(() -> Future.succeededFuture(stats.copy(withHistograms)));
+  /** A copy of this step's figures so far (counts only, unless {@code full}). */
+  Future<StepStats> snapshot(boolean full) {
+    return onContext(() -> Future.succeededFuture(stats.copy(full)));
   }
 
   private void tick() {
@@ -148,25 +164,26 @@ final class SocketIoLoadClient extends VerticleBase {
     if (now < stepStart) {
       return;
     }
-    long total = (long) ((stepEnd - stepStart) * rate / 1e9);
-    long due = Math.min(total, (long) ((now - stepStart) * rate / 1e9) + 1);
-    for (long planned = stats.sent + stats.skipped; planned < due; planned++) {
-      sendOne(stepStart + (long) (planned * 1e9 / rate));
+    long due = Math.min(planned, (long) ((now - stepStart) * rate / 1e9) + 1);
+    for (long k = stats.sent + stats.capped; k < due; k++) {
+      sendOne((int) (k * clients + index), stepStart + (long) (k * 1e9 / rate));
     }
-    if (due >= total) {
+    if (due >= planned) {
       cancelTimer();
     }
   }
 
-  private void sendOne(long intendedNanos) {
+  private void sendOne(int number, long intendedNanos) {
     LoadSocket s = sockets.get(cursor);
     cursor = (cursor + 1) % sockets.size();
-    if (outstanding >= maxOutstanding || !s.writable()) {
-      stats.skipped++;
+    if (outstanding >= totalCap || s.inFlight >= perSocketCap || !s.writable()) {
+      stats.capped++;
       return;
     }
-    s.send(step, intendedNanos);
+    s.send(new LoadSocket.Pending(step, number, intendedNanos));
+    stats.ledger.sent(number, s.roomMembers);
     stats.sent++;
+    s.inFlight++;
     outstanding++;
   }
 
@@ -232,13 +249,20 @@ final class SocketIoLoadClient extends VerticleBase {
       }
       return;
     }
-    Long intended = s.pending.remove(id);
-    if (intended == null) {
+    LoadSocket.Pending p = s.pending.remove(id);
+    if (p == null || p.step != step) {
       stats.lateAcks++;
       return;
     }
-    outstanding--;
     long now = System.nanoTime() - origin;
+    if (Frames.isUnavailable(frame)) {
+      stats.refusals++;
+      long wait = Frames.retryAfterMs(frame);
+      vertx.setTimer(Math.max(1, wait < 0 ? DEFAULT_RETRY_MS : wait), t -> resend(s, p));
+      return;
+    }
+    s.inFlight--;
+    outstanding--;
     if (Frames.hasError(frame)) {
       stats.ackErrors++;
       stats.error(frame.toString());
@@ -246,15 +270,33 @@ final class SocketIoLoadClient extends VerticleBase {
     }
     stats.acked++;
     stats.expectedDeliveries += s.roomMembers;
-    stats.recordAck(now - intended);
+    stats.ledger.acked(p.number);
+    stats.recordAck(now - p.intendedNanos);
     stats.lastAckNanos = now;
+  }
+
+  /** After a refusal's wait: the same message again, unless its step is over or the socket is gone. */
+  private void resend(LoadSocket s, LoadSocket.Pending p) {
+    if (p.step != step || closing) {
+      return;
+    }
+    if (s.ws == null || s.ws.isClosed()) {
+      s.inFlight--;
+      outstanding--;
+      stats.ackErrors++;
+      stats.error("socket " + s.name + " closed before a refused message could be resent");
+      return;
+    }
+    p.attempts++;
+    stats.retries++;
+    s.send(p);
   }
 
   private void onDelivery(Buffer frame) {
     if (!Frames.readBenchText(frame, scratch)) {
       return;
     }
-    if (scratch[0] != step) {
+    if (scratch[0] != step || !stats.ledger.received(scratch[2])) {
       stats.lateDeliveries++;
       return;
     }

@@ -5,80 +5,101 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One step's figures against one target: target and achieved inbound rate, deliveries/s, ack and end-to-end
- * latency percentiles (milliseconds, from the intended send time), and what went missing. A step is within the
- * objective when both p99s are at most {@link #P99_LIMIT_MS} and every message was acked and delivered to every
- * member of its room. CPU is this process's and the machine's share of all cores while the step sent.
+ * latency percentiles (milliseconds, from the intended send time), what went missing, and CPU. A step drained when
+ * every message due was sent, acked and delivered to every member of its room before the drain timeout; it is
+ * within the objective when it drained, reached its rate and its end-to-end p99 is at most {@link #P99_LIMIT_MS}.
+ * CPU: server and client in percent of one core while the step sent, the server's CPU seconds per million
+ * deliveries over sending and draining.
  */
-record StepResult(int step, double targetRate, double seconds, long sent, long skipped, long acked, long ackErrors,
-                  long expectedDeliveries, long delivered, long lateDeliveries, long disconnects,
-                  double inboundPerSecond, double deliveriesPerSecond, double ackP50, double ackP99, double ackMax,
-                  double endToEndP50, double endToEndP99, double endToEndMax, CpuMeter.Use cpu,
-                  String firstError) {
+record StepResult(int step, double targetRate, double seconds, long sent, long capped, long acked, long ackErrors,
+                  long refusals, long expectedDeliveries, long delivered, long lost, long duplicated,
+                  long lateDeliveries, long disconnects, double inboundPerSecond, double deliveriesPerSecond,
+                  double goodputPerSecond,
+                  double ackP50, double ackP99, double ackMax, double endToEndP50, double endToEndP99,
+                  double endToEndMax, CpuMeter.Use cpu, double serverCpuPerMillion, String firstError) {
 
   static final double P99_LIMIT_MS = 50.0;
   /** An achieved inbound rate under this share of the target means the target was not reached. */
   static final double RATE_SHORTFALL = 0.9;
 
-  /** {@code startNanos} and {@code durationNanos} bound the sending; rates count until the last ack/delivery. */
+  /**
+   * {@code startNanos} and {@code durationNanos} bound the sending; rates count until the last ack/delivery;
+   * {@code serverSeconds} is the server's CPU over sending and draining. Goodput counts the deliveries of acked
+   * messages (once per member), over the same time as deliveries/s.
+   */
   static StepResult of(int step, double targetRate, long startNanos, long durationNanos, StepStats s,
-                       CpuMeter.Use cpu) {
+                       CpuMeter.Use cpu, double serverSeconds) {
     double ackSeconds = Math.max(durationNanos, s.lastAckNanos - startNanos) / 1e9;
     double deliverySeconds = Math.max(durationNanos, s.lastDeliveryNanos - startNanos) / 1e9;
-    return new StepResult(step, targetRate, durationNanos / 1e9, s.sent, s.skipped, s.acked, s.ackErrors,
-      s.expectedDeliveries, s.delivered, s.lateDeliveries, s.disconnects, s.acked / ackSeconds,
-      s.delivered / deliverySeconds, ms(s.ack, 50), ms(s.ack, 99), ms(s.ack, 100), ms(s.endToEnd, 50),
-      ms(s.endToEnd, 99), ms(s.endToEnd, 100), cpu, s.firstError);
+    double perMillion = serverSeconds < 0 || s.delivered == 0 ? -1 : serverSeconds * 1e6 / s.delivered;
+    return new StepResult(step, targetRate, durationNanos / 1e9, s.sent, s.capped, s.acked, s.ackErrors,
+      s.refusals, s.expectedDeliveries, s.delivered, s.ledger.lost(), s.ledger.duplicated(), s.lateDeliveries,
+      s.disconnects, s.acked / ackSeconds, s.delivered / deliverySeconds,
+      s.ledger.ackedDeliveries() / deliverySeconds, ms(s.ack, 50), ms(s.ack, 99),
+      ms(s.ack, 100), ms(s.endToEnd, 50), ms(s.endToEnd, 99), ms(s.endToEnd, 100), cpu, perMillion, s.firstError);
   }
 
-  boolean complete() {
-    return skipped == 0 && ackErrors == 0 && acked == sent && delivered == expectedDeliveries && disconnects == 0;
+  /** Everything due was sent, acked and delivered once to every member, with no socket lost. */
+  boolean drained() {
+    return capped == 0 && ackErrors == 0 && acked == sent && lost == 0 && duplicated == 0
+      && delivered >= expectedDeliveries && disconnects == 0;
   }
 
   boolean withinObjective() {
-    return complete() && acked > 0 && ackP99 <= P99_LIMIT_MS && endToEndP99 <= P99_LIMIT_MS
-      && inboundPerSecond >= RATE_SHORTFALL * targetRate;
+    return drained() && acked > 0 && endToEndP99 <= P99_LIMIT_MS && inboundPerSecond >= RATE_SHORTFALL * targetRate;
   }
 
   /** Other processes took a good share of the cores while this step ran: its figures are pessimistic. */
   boolean disturbed() {
-    return cpu.machine() - cpu.process() > 20;
+    return cpu.others() > 20;
   }
 
   String verdict() {
     if (withinObjective()) {
       return "ok";
     }
-    if (!complete()) {
-      return String.format("INCOMPLETE (skipped %,d, unacked %,d, errors %,d, undelivered %,d)", skipped,
-        sent - acked - ackErrors, ackErrors, expectedDeliveries - delivered);
+    if (!drained()) {
+      return String.format("NOT DRAINED (not sent %,d, unacked %,d, errors %,d, lost %,d, dup %,d)", capped,
+        sent - acked - ackErrors, ackErrors, lost, duplicated);
     }
-    if (ackP99 > P99_LIMIT_MS || endToEndP99 > P99_LIMIT_MS) {
-      return "p99 > " + (int) P99_LIMIT_MS + " ms";
+    if (endToEndP99 > P99_LIMIT_MS) {
+      return "drained, e2e p99 > " + (int) P99_LIMIT_MS + " ms";
     }
-    return "rate short of target";
+    return "drained, rate short of target";
   }
 
   String row() {
-    return String.format("  %4d %10.0f %11.0f %14.0f %9.2f %9.2f %9.2f %9.2f %5.0f/%3.0f%%  %s", step, targetRate,
-      inboundPerSecond, deliveriesPerSecond, ackP50, ackP99, endToEndP50, endToEndP99, cpu.process(),
-      cpu.machine(), verdict() + (disturbed() ? " (other processes busy)" : ""));
+    return String.format("  %4d %9.0f %9.0f %12.0f %8.2f %8.2f %8.2f %8.2f %7d %7s %7s %7s  %s", step, targetRate,
+      inboundPerSecond, deliveriesPerSecond, ackP50, ackP99, endToEndP50, endToEndP99, lost, percent(cpu.server()),
+      percent(cpu.client()), serverCpuPerMillion < 0 ? "n/a" : String.format("%.1f", serverCpuPerMillion),
+      verdict() + (refusals > 0 ? String.format(" (refused %,d)", refusals) : "")
+        + (disturbed() ? " (other processes busy)" : ""));
   }
 
   static String header() {
-    return String.format("  %4s %10s %11s %14s %9s %9s %9s %9s %10s  %s", "step", "target/s", "inbound/s",
-      "deliveries/s", "ack p50", "ack p99", "e2e p50", "e2e p99", "cpu", "(ms; cpu: this process/machine)");
+    return String.format("  %4s %9s %9s %12s %8s %8s %8s %8s %7s %7s %7s %7s  %s", "step", "target/s", "inbound/s",
+      "deliveries/s", "ack p50", "ack p99", "e2e p50", "e2e p99", "lost", "srv cpu", "cli cpu", "s/M del",
+      "(ms; cpu % of one core)");
+  }
+
+  static String percent(double v) {
+    return v < 0 ? "n/a" : String.format("%.0f%%", v);
   }
 
   JsonObject toJson() {
     return new JsonObject().put("step", step).put("targetRate", targetRate).put("seconds", seconds)
-      .put("sent", sent).put("skipped", skipped).put("acked", acked).put("ackErrors", ackErrors)
-      .put("expectedDeliveries", expectedDeliveries).put("delivered", delivered)
+      .put("sent", sent).put("notSentClientCap", capped).put("acked", acked).put("ackErrors", ackErrors)
+      .put("refusals", refusals).put("expectedDeliveries", expectedDeliveries).put("delivered", delivered)
+      .put("lost", lost).put("duplicated", duplicated)
       .put("lateDeliveries", lateDeliveries).put("disconnects", disconnects)
       .put("inboundPerSecond", round(inboundPerSecond)).put("deliveriesPerSecond", round(deliveriesPerSecond))
+      .put("goodputPerSecond", round(goodputPerSecond))
       .put("ackMs", new JsonObject().put("p50", ackP50).put("p99", ackP99).put("max", ackMax))
       .put("endToEndMs", new JsonObject().put("p50", endToEndP50).put("p99", endToEndP99).put("max", endToEndMax))
-      .put("cpuPercent", new JsonObject().put("process", round(cpu.process())).put("machine", round(cpu.machine())))
-      .put("disturbed", disturbed())
+      .put("cpuPercent", new JsonObject().put("server", round(cpu.server())).put("client", round(cpu.client()))
+        .put("machineOfAllCores", round(cpu.machine())))
+      .put("serverCpuSecondsPerMillionDeliveries", serverCpuPerMillion < 0 ? null : round(serverCpuPerMillion))
+      .put("disturbed", disturbed()).put("drained", drained())
       .put("withinObjective", withinObjective()).put("verdict", verdict()).put("firstError", firstError);
   }
 
@@ -89,7 +110,7 @@ record StepResult(int step, double targetRate, double seconds, long sent, long s
     return (percentile >= 100 ? h.getMaxValue() : h.getValueAtPercentile(percentile)) / 1_000.0;
   }
 
-  private static double round(double v) {
+  static double round(double v) {
     return Math.round(v * 10) / 10.0;
   }
 }

@@ -4,17 +4,24 @@ import org.HdrHistogram.Histogram;
 
 /**
  * What one load client saw during one step (or, after {@link #add}, all of them): counts, the time of the last
- * ack and delivery, and ack and end-to-end latency histograms in microseconds, both measured from the intended
- * send time. Owned by one event loop while recording; copies cross threads.
+ * ack and delivery, ack and end-to-end latency histograms in microseconds (both from the intended send time, so
+ * retries count), and the step's {@link MessageLedger}. Owned by one event loop while recording; copies cross
+ * threads.
  */
 final class StepStats {
 
   static final long MAX_MICROS = 120_000_000L;
 
+  /** Messages written to a socket (first attempts; retries are counted apart). */
   long sent;
-  long skipped;
+  /** Messages due that were not sent because an in-flight cap was full or the socket could not take more. */
+  long capped;
   long acked;
+  /** Acks with an error other than {@code unavailable}: given up. */
   long ackErrors;
+  /** Acks with error {@code unavailable}: resent after {@code retryAfterMs}, with the same clientMsgId. */
+  long refusals;
+  long retries;
   long expectedDeliveries;
   long delivered;
   long lateAcks;
@@ -25,14 +32,16 @@ final class StepStats {
   String firstError;
   final Histogram ack;
   final Histogram endToEnd;
+  final MessageLedger ledger;
 
-  StepStats() {
-    this(true);
+  StepStats(int messages) {
+    this(true, new MessageLedger(messages));
   }
 
-  private StepStats(boolean histograms) {
+  private StepStats(boolean histograms, MessageLedger ledger) {
     ack = histograms ? new Histogram(MAX_MICROS, 3) : null;
     endToEnd = histograms ? new Histogram(MAX_MICROS, 3) : null;
+    this.ledger = ledger;
   }
 
   void recordAck(long nanos) {
@@ -49,19 +58,21 @@ final class StepStats {
     }
   }
 
-  /** A copy for another thread; without histograms when only the counts are wanted (progress lines). */
-  StepStats copy(boolean withHistograms) {
-    StepStats c = new StepStats(withHistograms);
+  /** A copy for another thread; without histograms and ledger when only the counts are wanted (progress lines). */
+  StepStats copy(boolean full) {
+    StepStats c = new StepStats(full, full ? new MessageLedger(ledger.size()) : null);
     c.add(this);
     return c;
   }
 
-  /** Adds {@code other}'s counts (and histograms, when both have them) to this one. */
+  /** Adds {@code other}'s counts (and histograms and ledger, when both have them) to this one. */
   StepStats add(StepStats other) {
     sent += other.sent;
-    skipped += other.skipped;
+    capped += other.capped;
     acked += other.acked;
     ackErrors += other.ackErrors;
+    refusals += other.refusals;
+    retries += other.retries;
     expectedDeliveries += other.expectedDeliveries;
     delivered += other.delivered;
     lateAcks += other.lateAcks;
@@ -76,10 +87,13 @@ final class StepStats {
       ack.add(other.ack);
       endToEnd.add(other.endToEnd);
     }
+    if (ledger != null && other.ledger != null) {
+      ledger.add(other.ledger);
+    }
     return this;
   }
 
-  /** Every send answered, and every acknowledged message delivered to every member of its room. */
+  /** Every send answered for good, and every acknowledged message delivered to every member of its room. */
   boolean drained() {
     return acked + ackErrors >= sent && delivered >= expectedDeliveries;
   }
