@@ -12,10 +12,11 @@ import java.util.function.IntConsumer;
 
 /**
  * Drives one target: spreads the sockets over one {@link SocketIoLoadClient} per client event loop, connects and
- * joins them, then runs steps. {@link #climb} runs an uncounted warm-up, then rising rates while the steps drain
- * (a step that does not is run once more, so that a passing disturbance such as a GC pause or another process
- * does not end the climb; so is the first that misses the latency objective); then {@value #REFINE_STEPS} steps
- * halve the gap between the last rate within the objective and the first missed. Before each step it waits
+ * joins them, then runs steps. {@link #climb} runs an uncounted warm-up, then rising rates until one misses the
+ * latency objective (run once more, so that a passing disturbance such as a GC pause or another process does not
+ * end the climb); then {@value #REFINE_STEPS} steps halve the gap between the last rate within the objective and
+ * the first missed; then the climb goes on while the steps drain (one that does not is run once more). Before each
+ * step it waits
  * (bounded) for other processes to leave the cores alone. A step sends for its duration, prints a progress line
  * every second, then waits (bounded) for the last acks and deliveries before its figures are taken.
  */
@@ -68,20 +69,24 @@ final class FanoutRun implements AutoCloseable {
       warmUp.verdict());
     List<StepResult> results = new ArrayList<>();
     System.out.println(StepResult.header());
+    List<Double> rates = new ArrayList<>(options.rates());
+    int next = 0;
     double passed = 0;
     double missed = 0;
-    for (double rate : options.rates()) {
-      StepResult result = attempt(rate, results, missed == 0);
-      if (result.withinObjective()) {
-        passed = rate;
-      } else if (missed == 0) {
+    boolean drained = true;
+    while (next < rates.size()) {
+      double rate = rates.get(next++);
+      StepResult result = attempt(rate, results, true);
+      if (!result.withinObjective()) {
         missed = rate;
-      }
-      if (!result.drained()) {
+        drained = result.drained();
         break;
       }
+      passed = rate;
     }
-    for (int i = 0; i < REFINE_STEPS && passed > 0 && missed > passed; i++) {
+    // narrow the objective's limit down while every socket is still healthy, then climb on for the highest rate
+    // that still drains: a step that does not drain may leave sockets closed as slow consumers
+    for (int i = 0; i < REFINE_STEPS && drained && passed > 0 && missed > passed; i++) {
       double between = Math.round((passed + missed) / 2);
       if (between <= passed || between >= missed) {
         break;
@@ -92,6 +97,9 @@ final class FanoutRun implements AutoCloseable {
       } else {
         missed = between;
       }
+    }
+    while (drained && next < rates.size()) {
+      drained = attempt(rates.get(next++), results, false).drained();
     }
     return results;
   }
