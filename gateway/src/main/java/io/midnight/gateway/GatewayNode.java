@@ -3,6 +3,7 @@ package io.midnight.gateway;
 import io.micrometer.core.instrument.Gauge;
 import io.midnight.common.metrics.Meters;
 import io.midnight.gateway.chat.ChatNode;
+import io.midnight.gateway.chat.CodecWarmUp;
 import io.midnight.gateway.engine.SessionRegistry;
 import io.midnight.gateway.overload.OverloadGuard;
 import io.midnight.gateway.overload.OverloadOptions;
@@ -23,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * instance keeps its own sockets and room subscriptions on its loop. Thread-safe.
  */
 public final class GatewayNode {
+
+  /** Made-up messages through the codec before serving ({@link CodecWarmUp}): well past the JIT's thresholds. */
+  static final int WARM_UP_ROUNDS = 20_000;
 
   final SessionRegistry sessions = new SessionRegistry();
   final SocketIoServer.Counters sockets = new SocketIoServer.Counters();
@@ -54,7 +58,9 @@ public final class GatewayNode {
     GatewayOptions gateway = GatewayOptions.fromConfig(options.getConfig());
     int instances = gateway.instances() > 0 ? gateway.instances() : eventLoops(vertx);
     GatewayNode node = new GatewayNode(vertx, options.getConfig(), instances);
-    return vertx.deployVerticle(() -> new GatewayVerticle(node), new DeploymentOptions(options).setInstances(instances))
+    return vertx.executeBlocking(() -> CodecWarmUp.run(WARM_UP_ROUNDS))
+      .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(node),
+        new DeploymentOptions(options).setInstances(instances)))
       .map(id -> {
         node.deploymentId = id;
         return node;

@@ -30,6 +30,11 @@ public final class SharedFrame {
     return bytes;
   }
 
+  /** The WebSocket frame's size in bytes (encoding it if it was not yet). */
+  public int byteSize() {
+    return bytes().readableBytes();
+  }
+
   public void release() {
     if (bytes != null) {
       bytes.release();
