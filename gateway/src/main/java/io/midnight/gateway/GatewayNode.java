@@ -27,6 +27,7 @@ public final class GatewayNode {
 
   /** Made-up messages through the codec before serving ({@link CodecWarmUp}): well past the JIT's thresholds. */
   static final int WARM_UP_ROUNDS = 20_000;
+  private static final AtomicInteger NODES = new AtomicInteger();
 
   final SessionRegistry sessions = new SessionRegistry();
   final SocketIoServer.Counters sockets = new SocketIoServer.Counters();
@@ -35,7 +36,6 @@ public final class GatewayNode {
   final int instances;
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
-  private static final AtomicInteger NODES = new AtomicInteger();
   private final int sharedRandomPort = -NODES.incrementAndGet();
   private volatile int port = -1;
   private volatile String deploymentId;
@@ -61,6 +61,7 @@ public final class GatewayNode {
     return vertx.executeBlocking(() -> CodecWarmUp.run(WARM_UP_ROUNDS))
       .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(node),
         new DeploymentOptions(options).setInstances(instances)))
+      .onFailure(e -> node.chat.close()) // no instance started: nothing else will close it
       .map(id -> {
         node.deploymentId = id;
         return node;
