@@ -5,10 +5,7 @@ import io.midnight.gateway.TokenVerifier.Caller;
 import io.midnight.gateway.overload.OverloadGuard;
 import io.midnight.gateway.socketio.Namespace;
 import io.midnight.gateway.socketio.SocketIoSocket;
-import io.midnight.gateway.engine.EngineServer;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -51,19 +48,8 @@ public final class ChatNamespace implements Namespace {
     String token = fromAuth instanceof String s ? s : socket.engine().query().get("token");
     return tokens.verify(token)
       .recover(e -> Future.failedFuture(UNAUTHORIZED))
-      .compose(caller -> backOn(socket.engine().context(),
-          recovery.take(auth.getValue("pid") instanceof String pid ? pid : null, caller.userId()))
+      .compose(caller -> recovery.take(auth.getValue("pid") instanceof String pid ? pid : null, caller.userId())
         .compose(previous -> start(socket, auth, caller, previous)));
-  }
-
-  /**
-   * The outcome of {@code future}, handed back on {@code context}: the recovery store is shared by the node's
-   * instances (in a cluster it answers on the context that opened its map), and a session is confined to its own.
-   */
-  private static <T> Future<T> backOn(Context context, Future<T> future) {
-    Promise<T> promise = Promise.promise();
-    future.onComplete(ar -> EngineServer.onContext(context, () -> promise.handle(ar)));
-    return promise.future();
   }
 
   /** The session of a verified caller: new, or resuming {@code previous} (null when there is none to resume). */

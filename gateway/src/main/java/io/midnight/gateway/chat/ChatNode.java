@@ -17,7 +17,6 @@ public final class ChatNode {
   final Recovery recovery;
   final Presence presence = new Presence();
   final LongAdder recovered = new LongAdder();
-  final LongAdder deliveries = new LongAdder();
   final Counter delivered = Counter.builder("midnight.messages.delivered")
     .description("messages handed to a socket (one per member connected here)").register(Meters.registry());
 
@@ -30,7 +29,7 @@ public final class ChatNode {
   public JsonObject stats() {
     return new JsonObject()
       .put("rooms", presence.rooms())
-      .put("deliveries", deliveries.sum())
+      .put("deliveries", (long) delivered.count())
       .put("recoverable", recovery.size())
       .put("recovered", recovered.sum());
   }

@@ -127,6 +127,9 @@ final class ChatSession {
           .put("beforeSeq", optionalSeq(body, "beforeSeq")).put("limit", body.getValue("limit")));
         default -> throw new IllegalStateException(event);
       };
+      if (admitted) {
+        answer = answer.andThen(ar -> overload.done());
+      }
     } catch (ServiceException e) {
       if (admitted) {
         overload.done();
@@ -135,12 +138,8 @@ final class ChatSession {
       return;
     }
     inFlight++;
-    boolean release = admitted;
     answer.onComplete(ar -> {
       inFlight--;
-      if (release) {
-        overload.done();
-      }
       if (ar.succeeded()) {
         if (ack != null) {
           ack.send(ar.result());

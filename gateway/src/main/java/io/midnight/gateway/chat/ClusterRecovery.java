@@ -21,12 +21,21 @@ final class ClusterRecovery implements Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterRecovery.class);
   static final String MAP = "midnight.recovery";
 
-  private final Future<AsyncMap<String, JsonObject>> map;
+  private final Vertx vertx;
   private final long ttlMillis;
 
   ClusterRecovery(Vertx vertx, long ttlMillis) {
-    this.map = vertx.sharedData().getAsyncMap(MAP);
+    this.vertx = vertx;
     this.ttlMillis = ttlMillis;
+  }
+
+  /**
+   * The map, asked for on the caller's context each time, so that what it answers comes back on that context: the
+   * node's gateway instances share this store, and each session is confined to its own loop (a map future kept
+   * from construction would answer on the context that made it).
+   */
+  private Future<AsyncMap<String, JsonObject>> map() {
+    return vertx.sharedData().getAsyncMap(MAP);
   }
 
   @Override
@@ -34,7 +43,7 @@ final class ClusterRecovery implements Recovery {
     if (pid == null) {
       return Future.succeededFuture();
     }
-    return map.compose(m -> m.get(pid).compose(json -> {
+    return map().compose(m -> m.get(pid).compose(json -> {
       if (json == null || json.getLong("userId") != userId) {
         return Future.<Entry>succeededFuture();
       }
@@ -48,7 +57,7 @@ final class ClusterRecovery implements Recovery {
 
   @Override
   public void forget(String pid) {
-    map.compose(m -> m.remove(pid))
+    map().compose(m -> m.remove(pid))
       .onFailure(e -> LOG.warn("cannot forget session {}: {}", pid, e.getMessage()));
   }
 
@@ -67,7 +76,7 @@ final class ClusterRecovery implements Recovery {
     rooms.forEach((room, seq) -> bases.put(Long.toString(room), seq));
     JsonObject json = new JsonObject().put("userId", userId).put("sid", sid).put("rooms", bases)
       .put("at", System.currentTimeMillis());
-    map.compose(m -> m.put(pid, json, ttlMillis))
+    map().compose(m -> m.put(pid, json, ttlMillis))
       .onFailure(e -> LOG.warn("cannot remember session {} for recovery: {}", pid, e.getMessage()));
   }
 

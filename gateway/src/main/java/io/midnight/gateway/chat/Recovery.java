@@ -15,7 +15,10 @@ interface Recovery {
   record Entry(long userId, String sid, Map<Long, Long> rooms, long endedAt) {
   }
 
-  /** Removes and answers the entry of {@code pid} when it belongs to {@code userId} and has not expired, else null. */
+  /**
+   * Removes and answers the entry of {@code pid} when it belongs to {@code userId} and has not expired, else null;
+   * answers on the caller's context (the store is shared by the node's loops).
+   */
   Future<Entry> take(String pid, long userId);
 
   /** A live session joined or left a room (remembered where a node may die without saying goodbye). */

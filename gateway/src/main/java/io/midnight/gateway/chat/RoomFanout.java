@@ -120,7 +120,6 @@ final class RoomFanout {
     } finally {
       frame.release();
     }
-    node.deliveries.add(targets.length);
     node.delivered.increment(targets.length);
   }
 

@@ -2,7 +2,6 @@ package io.midnight.gateway.engine;
 
 import io.midnight.common.socketio.EnginePacket;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -46,7 +45,6 @@ public final class EngineSession {
   private ServerWebSocket ws;
   private Context wsContext;
   private ChannelHandlerContext wsChannel;
-  private boolean wsLocal;
   private boolean flushScheduled;
   private ServerWebSocket probe;
   private Context probeContext;
@@ -158,7 +156,7 @@ public final class EngineSession {
   }
 
   private static ByteBuf encode(EnginePacket packet) {
-    return packet.isBinary() ? WebSocketFrames.binary(Unpooled.wrappedBuffer(packet.binary().getBytes()))
+    return packet.isBinary() ? WebSocketFrames.binary(packet.binary().getBytes())
       : WebSocketFrames.text(packet.encodeText());
   }
 
@@ -167,7 +165,7 @@ public final class EngineSession {
    * a WebSocket on another loop gets the write and its flush as one task there (Netty keeps their order).
    */
   private void writeWs(ByteBuf frame) {
-    if (!wsLocal) {
+    if (wsContext != context) {
       wsChannel.writeAndFlush(frame, wsChannel.voidPromise());
       return;
     }
@@ -389,14 +387,13 @@ public final class EngineSession {
     }
     probe = socket;
     probeContext = socketContext;
-    long upgradeTimer = vertx().setTimer(10_000, t -> {
+    probeTimer = vertx().setTimer(10_000, t -> {
       if (probe == socket) {
         probe = null;
         probed = false;
         EngineServer.onContext(socketContext, () -> socket.close((short) 1008, "upgrade timeout"));
       }
     });
-    probeTimer = upgradeTimer;
   }
 
   private void onProbeText(String text) {
@@ -436,7 +433,6 @@ public final class EngineSession {
   private void use(ServerWebSocket socket, Context socketContext) {
     ws = socket;
     wsContext = socketContext;
-    wsLocal = socketContext == context;
     wsChannel = ((WebSocketInternal) socket).channelHandlerContext();
   }
 
@@ -525,7 +521,7 @@ public final class EngineSession {
       if (notifyClient) {
         writeWs(encode(EnginePacket.of(EnginePacket.CLOSE)));
       }
-      if (wsLocal) {
+      if (wsContext == context) {
         flush();
       }
       ServerWebSocket socket = ws;

@@ -8,10 +8,10 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
 
 /**
  * The Engine.IO sessions of a node, by {@code sid}, shared by every gateway instance: a polling request or an
@@ -53,14 +53,19 @@ public final class SessionRegistry {
    * shows how evenly the instances share the sockets, largest first.
    */
   public JsonObject stats() {
-    long websocket = sessions.values().stream().filter(s -> "websocket".equals(s.transport())).count();
-    Map<Context, Long> perLoop = sessions.values().stream()
-      .collect(Collectors.groupingBy(EngineSession::context, Collectors.counting()));
+    long all = 0;
+    long websocket = 0;
+    Map<Context, Long> perLoop = new HashMap<>();
+    for (EngineSession session : sessions.values()) {
+      all++;
+      websocket += "websocket".equals(session.transport()) ? 1 : 0;
+      perLoop.merge(session.context(), 1L, Long::sum);
+    }
     return new JsonObject()
-      .put("sessions", sessions.size())
+      .put("sessions", all)
       .put("sessionsPerLoop", new JsonArray(perLoop.values().stream().sorted(Comparator.reverseOrder()).toList()))
       .put("websocket", websocket)
-      .put("polling", sessions.size() - websocket)
+      .put("polling", all - websocket)
       .put("opened", opened.sum())
       .put("slowConsumerDisconnects", slowConsumers.sum());
   }

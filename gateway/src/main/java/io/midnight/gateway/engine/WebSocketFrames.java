@@ -27,11 +27,11 @@ public final class WebSocketFrames {
   }
 
   /** A final binary frame holding {@code payload}. The caller owns (and releases) the buffer. */
-  public static ByteBuf binary(ByteBuf payload) {
-    int length = payload.readableBytes();
+  public static ByteBuf binary(byte[] payload) {
+    int length = payload.length;
     ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(headerSize(length) + length);
     header(frame, BINARY, length);
-    frame.writeBytes(payload, payload.readerIndex(), length);
+    frame.writeBytes(payload);
     return frame;
   }
 
