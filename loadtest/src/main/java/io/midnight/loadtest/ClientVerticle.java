@@ -1,5 +1,6 @@
 package io.midnight.loadtest;
 
+import io.midnight.common.RetryAfter;
 import io.midnight.common.socketio.SocketIoPacket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -311,7 +312,7 @@ final class ClientVerticle extends VerticleBase {
       if ("rate_limited".equals(code) || "unavailable".equals(code)) {
         run.stats().refused.increment();
         if (error.getValue("retryAfterMs") instanceof Number retryAfterMs) {
-          comeBack(p, code, LoadRun.refusalDelayMillis(retryAfterMs.longValue()));
+          comeBack(p, code, RetryAfter.delayMillis(retryAfterMs.longValue()));
         } else {
           vertx.setTimer(LoadRun.retryDelayMillis(p.attempt()), t -> retry(p, code));
         }

@@ -4,7 +4,6 @@ import io.vertx.core.http.WebSocketClient;
 
 import java.net.URI;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -32,15 +31,6 @@ final class LoadRun {
   static final int DEFAULT_MAX_IN_FLIGHT = 32;
   /** Past the end of sending, a send may still wait for this long plus the sending time (the backlog of 2x). */
   static final long SETTLE_GRACE_MILLIS = 30_000;
-
-  /**
-   * The wait before resending after a refusal that names {@code retryAfterMs}: that long plus up to a fifth more
-   * (at least 20 ms), so clients refused in the same millisecond do not all come back in the same one.
-   */
-  static long refusalDelayMillis(long retryAfterMs) {
-    long wait = Math.max(0, retryAfterMs);
-    return wait + ThreadLocalRandom.current().nextLong(Math.max(20, wait / 5) + 1);
-  }
 
   /**
    * The wait before attempt {@code attempt + 1} after a refusal or while disconnected: 1, 1, 2, 2, 4, 4, 8, 8 ...

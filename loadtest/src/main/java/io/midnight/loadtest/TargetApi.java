@@ -1,5 +1,6 @@
 package io.midnight.loadtest;
 
+import io.midnight.common.RetryAfter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -124,7 +125,7 @@ final class TargetApi implements Target {
         long waitMs = retryAfterMillis(response, bytes.toString());
         if (waitMs >= 0 && callNumber < REFUSED_CALLS) {
           Promise<JsonObject> again = Promise.promise();
-          vertx.setTimer(LoadRun.refusalDelayMillis(waitMs),
+          vertx.setTimer(RetryAfter.delayMillis(waitMs),
             t -> call(method, path, token, body, callNumber + 1).onComplete(again));
           return again.future();
         }

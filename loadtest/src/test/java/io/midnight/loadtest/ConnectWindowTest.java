@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +23,7 @@ class ConnectWindowTest {
   }
 
   @Test
+  @Timeout(30)
   void aSlowTaskDoesNotHoldUpTheOthers() {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
@@ -56,6 +58,7 @@ class ConnectWindowTest {
   }
 
   @Test
+  @Timeout(30)
   void failedTasksFreeTheirSlotAndAStopEndsTheRun() {
     AtomicInteger started = new AtomicInteger();
     ConnectWindow window = new ConnectWindow(vertx.getOrCreateContext(), 3);

@@ -1,5 +1,6 @@
 package io.midnight.app.bench;
 
+import io.midnight.gateway.engine.LoopFlusher;
 import io.midnight.gateway.engine.WebSocketFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,10 +17,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The fan-out ceiling: a bare Vert.x WebSocket broadcast server with no storage, no auth and no bus, deployed
@@ -39,8 +38,8 @@ public final class BareBroadcastServer extends VerticleBase {
 
   private final BareRooms shared;
   private final int port;
-  private final Map<Integer, List<ServerWebSocket>> members = new HashMap<>();
-  private final Set<ChannelHandlerContext> unflushed = new LinkedHashSet<>();
+  private final Map<Integer, List<Member>> members = new HashMap<>();
+  private LoopFlusher flusher;
   private HttpServer server;
   private long nextSid;
 
@@ -49,8 +48,35 @@ public final class BareBroadcastServer extends VerticleBase {
     this.port = port;
   }
 
+  /** A socket of this loop, and whether it waits for the end-of-turn flush. */
+  private final class Member {
+    final ServerWebSocket ws;
+    final ChannelHandlerContext channel;
+    final Runnable flushTask = this::flush;
+    boolean flushScheduled;
+
+    Member(ServerWebSocket ws) {
+      this.ws = ws;
+      this.channel = ((WebSocketInternal) ws).channelHandlerContext();
+    }
+
+    void write(ByteBuf frame) {
+      channel.write(frame.retainedDuplicate(), channel.voidPromise());
+      if (!flushScheduled) {
+        flushScheduled = true;
+        flusher.schedule(flushTask);
+      }
+    }
+
+    void flush() {
+      flushScheduled = false;
+      channel.flush();
+    }
+  }
+
   @Override
   public Future<?> start() {
+    flusher = new LoopFlusher(context);
     server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
       .webSocketHandler(this::accept).requestHandler(this::http);
     return server.listen();
@@ -74,12 +100,14 @@ public final class BareBroadcastServer extends VerticleBase {
     }
     String from = from(ws.query());
     List<Integer> joined = new ArrayList<>();
-    ws.textMessageHandler(text -> onText(ws, from, joined, text));
-    ws.closeHandler(v -> joined.forEach(room -> leave(room, ws)));
+    Member member = new Member(ws);
+    ws.textMessageHandler(text -> onText(member, from, joined, text));
+    ws.closeHandler(v -> joined.forEach(room -> leave(room, member)));
     ws.writeTextMessage(OPEN);
   }
 
-  private void onText(ServerWebSocket ws, String from, List<Integer> joined, String text) {
+  private void onText(Member member, String from, List<Integer> joined, String text) {
+    ServerWebSocket ws = member.ws;
     if (text.startsWith("40")) {
       ws.writeTextMessage("40{\"sid\":\"" + Integer.toHexString(System.identityHashCode(this)) + "-" + (++nextSid)
         + "\"}");
@@ -91,7 +119,7 @@ public final class BareBroadcastServer extends VerticleBase {
       String ackId = text.substring(2, p);
       try {
         JsonArray event = new JsonArray(text.substring(p));
-        onEvent(ws, from, joined, ackId, event.getString(0), event.getJsonObject(1));
+        onEvent(member, from, joined, ackId, event.getString(0), event.getJsonObject(1));
       } catch (DecodeException | ClassCastException | IndexOutOfBoundsException e) {
         ack(ws, ackId, error("invalid_request", "malformed event"));
       }
@@ -100,8 +128,9 @@ public final class BareBroadcastServer extends VerticleBase {
     }
   }
 
-  private void onEvent(ServerWebSocket ws, String from, List<Integer> joined, String ackId, String name,
+  private void onEvent(Member member, String from, List<Integer> joined, String ackId, String name,
                        JsonObject data) {
+    ServerWebSocket ws = member.ws;
     Integer roomId = data == null ? null : data.getInteger("room");
     if (roomId == null) {
       ack(ws, ackId, error("invalid_request", "room is required"));
@@ -111,8 +140,7 @@ public final class BareBroadcastServer extends VerticleBase {
     if ("join".equals(name)) {
       if (!joined.contains(roomId)) {
         joined.add(roomId);
-        List<ServerWebSocket> here = members.computeIfAbsent(roomId, id -> new ArrayList<>());
-        here.add(ws);
+        members.computeIfAbsent(roomId, id -> new ArrayList<>()).add(member);
         room.loops.addIfAbsent(this);
       }
       ack(ws, ackId, new JsonObject().put("id", roomId).put("name", "room " + roomId)
@@ -140,22 +168,20 @@ public final class BareBroadcastServer extends VerticleBase {
     }
   }
 
-  /** On this instance's loop: the frame's bytes once, a retained duplicate (no copy) written to each socket. */
+  /**
+   * On this instance's loop: the frame's bytes once, a retained duplicate (no copy) written to each socket, each
+   * flushed once at the end of the turn ({@link LoopFlusher}, as the gateway does).
+   */
   private void deliver(int roomId, String delivery) {
-    List<ServerWebSocket> here = members.get(roomId);
+    List<Member> here = members.get(roomId);
     if (here == null || here.isEmpty()) {
       return;
     }
     ByteBuf frame = WebSocketFrames.text(delivery);
     try {
-      for (ServerWebSocket member : here) {
-        ChannelHandlerContext channel = ((WebSocketInternal) member).channelHandlerContext();
-        if (channel.channel().isActive()) {
-          channel.write(frame.retainedDuplicate(), channel.voidPromise());
-          if (unflushed.isEmpty()) {
-            context.runOnContext(v -> flush());
-          }
-          unflushed.add(channel);
+      for (Member member : here) {
+        if (member.channel.channel().isActive()) {
+          member.write(frame);
         }
       }
     } finally {
@@ -163,14 +189,9 @@ public final class BareBroadcastServer extends VerticleBase {
     }
   }
 
-  private void flush() {
-    unflushed.forEach(ChannelHandlerContext::flush);
-    unflushed.clear();
-  }
-
-  private void leave(int roomId, ServerWebSocket ws) {
-    List<ServerWebSocket> here = members.get(roomId);
-    if (here != null && here.remove(ws) && here.isEmpty()) {
+  private void leave(int roomId, Member member) {
+    List<Member> here = members.get(roomId);
+    if (here != null && here.remove(member) && here.isEmpty()) {
       members.remove(roomId);
       shared.room(roomId).loops.remove(this);
     }

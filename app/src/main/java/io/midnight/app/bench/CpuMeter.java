@@ -22,11 +22,8 @@ final class CpuMeter {
   private double serverSeconds;
   private long[] machine;
 
-  /**
-   * Percent of one core for the client and the server, percent of all cores for the machine, and the server's CPU
-   * seconds in between.
-   */
-  record Use(double client, double server, double machine, double serverSeconds) {
+  /** Percent of one core for the client and the server, percent of all cores for the machine. */
+  record Use(double client, double server, double machine) {
 
     /** The machine's use that is neither the client nor the server, in percent of all cores (-1 when unknown). */
     double others() {
@@ -58,7 +55,7 @@ final class CpuMeter {
     if (now != null && machine != null && now[0] > machine[0]) {
       machineShare = 100.0 * (1 - (double) (now[1] - machine[1]) / (now[0] - machine[0]));
     }
-    return new Use(clientShare, serverShare, machineShare, serverUsed);
+    return new Use(clientShare, serverShare, machineShare);
   }
 
   /** Total and idle (idle + iowait) jiffies of all cores, or null. */

@@ -14,12 +14,11 @@ import java.util.Map;
  */
 final class LoadSocket {
 
-  /** A message in flight: its number in the step, intended send time, and the attempts made so far. */
+  /** A message in flight: its number in the step and its intended send time. */
   static final class Pending {
     final int step;
     final int number;
     final long intendedNanos;
-    int attempts = 1;
 
     Pending(int step, int number, long intendedNanos) {
       this.step = step;

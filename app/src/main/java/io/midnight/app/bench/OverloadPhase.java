@@ -14,8 +14,10 @@ record OverloadPhase(double factor, double capacity, StepResult step, double ser
   static final double RSS_GOAL_MB = 1024;
   static final double GOODPUT_GOAL = 0.9;
 
+  /** Not met when neither figure could be read ({@code /proc} unavailable): an unknown is no proof. */
   boolean rssMet() {
-    return Math.max(serverRssMb, serverHwmMb) <= RSS_GOAL_MB;
+    double peak = Math.max(serverRssMb, serverHwmMb);
+    return peak > 0 && peak <= RSS_GOAL_MB;
   }
 
   boolean healthMet() {

@@ -1,5 +1,6 @@
 package io.midnight.app.bench;
 
+import io.midnight.common.RetryAfter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -255,15 +256,16 @@ final class SocketIoLoadClient extends VerticleBase {
       return;
     }
     long now = System.nanoTime() - origin;
-    if (Frames.isUnavailable(frame)) {
+    boolean error = Frames.hasError(frame);
+    if (error && Frames.isUnavailable(frame)) {
       stats.refusals++;
       long wait = Frames.retryAfterMs(frame);
-      vertx.setTimer(Math.max(1, wait < 0 ? DEFAULT_RETRY_MS : wait), t -> resend(s, p));
+      vertx.setTimer(Math.max(1, RetryAfter.delayMillis(wait < 0 ? DEFAULT_RETRY_MS : wait)), t -> resend(s, p));
       return;
     }
     s.inFlight--;
     outstanding--;
-    if (Frames.hasError(frame)) {
+    if (error) {
       stats.ackErrors++;
       stats.error(frame.toString());
       return;
@@ -287,7 +289,6 @@ final class SocketIoLoadClient extends VerticleBase {
       stats.error("socket " + s.name + " closed before a refused message could be resent");
       return;
     }
-    p.attempts++;
     stats.retries++;
     s.send(p);
   }

@@ -40,6 +40,7 @@ public final class EngineSession {
   private final String sid;
   private final Context context;
   private final LoopFlusher flusher;
+  private final Runnable flushTask = this::flush;
   private final MultiMap query;
 
   private ServerWebSocket ws;
@@ -172,7 +173,7 @@ public final class EngineSession {
     wsChannel.write(frame, wsChannel.voidPromise());
     if (!flushScheduled) {
       flushScheduled = true;
-      flusher.schedule(this);
+      flusher.schedule(flushTask);
     }
   }
 

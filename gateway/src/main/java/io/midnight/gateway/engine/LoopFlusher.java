@@ -6,35 +6,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Flushes, once per event-loop turn, every session of this loop that was written to during the turn: a room's
+ * Flushes, once per event-loop turn, every connection of this loop that was written to during the turn: a room's
  * deliveries written to a socket in one turn leave in one flush (one system call), not one each. The flush runs
- * as a task queued behind what the loop already has to do, so deliveries queued together share it.
+ * as a task queued behind what the loop already has to do, so deliveries queued together share it. A connection
+ * is scheduled once per turn (its owner keeps a flag, as {@link EngineSession} does).
  *
  * <p>Not thread-safe: one per event loop, used on it only.
  */
-final class LoopFlusher {
+public final class LoopFlusher {
 
   private final Context context;
-  private List<EngineSession> pending = new ArrayList<>();
-  private List<EngineSession> spare = new ArrayList<>();
+  private List<Runnable> pending = new ArrayList<>();
+  private List<Runnable> spare = new ArrayList<>();
 
-  LoopFlusher(Context context) {
+  public LoopFlusher(Context context) {
     this.context = context;
   }
 
-  /** The session wrote without flushing; it is flushed at the end of the turn. */
-  void schedule(EngineSession session) {
+  /** A connection wrote without flushing; {@code flush} runs at the end of the turn. */
+  public void schedule(Runnable flush) {
     if (pending.isEmpty()) {
-      context.runOnContext(v -> flush());
+      context.runOnContext(v -> flushAll());
     }
-    pending.add(session);
+    pending.add(flush);
   }
 
-  private void flush() {
-    List<EngineSession> due = pending;
+  private void flushAll() {
+    List<Runnable> due = pending;
     pending = spare;
-    for (EngineSession session : due) {
-      session.flush();
+    for (Runnable flush : due) {
+      flush.run();
     }
     due.clear();
     spare = due;
