@@ -9,6 +9,8 @@ import java.nio.file.Path;
  * CPU use between two readings: this process (the load client), the server's process (from {@code /proc/<pid>}),
  * both in percent of one core as {@code top} shows them (200% = two cores busy), and the whole machine in percent
  * of all cores (from {@code /proc/stat}, so that other processes competing for the cores show; -1 where unknown).
+ * Also the time the server's threads were runnable but waited for a core, in percent of one core: CPU plus that
+ * wait is what the server would have used had the cores been its own.
  */
 final class CpuMeter {
 
@@ -20,10 +22,19 @@ final class CpuMeter {
   private long wall;
   private long client;
   private double serverSeconds;
+  private double serverWaitSeconds;
   private long[] machine;
 
-  /** Percent of one core for the client and the server, percent of all cores for the machine. */
-  record Use(double client, double server, double machine) {
+  /**
+   * Percent of one core for the client and the server, percent of all cores for the machine; {@code serverWait}:
+   * percent of one core the server's threads spent waiting for a core while runnable.
+   */
+  record Use(double client, double server, double machine, double serverWait) {
+
+    /** Server CPU plus its wait for a core: the cores it asked for (-1 when unknown). */
+    double serverDemand() {
+      return server < 0 || serverWait < 0 ? -1 : server + serverWait;
+    }
 
     /** The machine's use that is neither the client nor the server, in percent of all cores (-1 when unknown). */
     double others() {
@@ -41,6 +52,7 @@ final class CpuMeter {
     wall = System.nanoTime();
     client = os.getProcessCpuTime();
     serverSeconds = server == null ? -1 : server.cpuSeconds();
+    serverWaitSeconds = server == null ? -1 : server.waitSeconds();
     machine = machineTicks();
   }
 
@@ -55,7 +67,10 @@ final class CpuMeter {
     if (now != null && machine != null && now[0] > machine[0]) {
       machineShare = 100.0 * (1 - (double) (now[1] - machine[1]) / (now[0] - machine[0]));
     }
-    return new Use(clientShare, serverShare, machineShare);
+    double waitNow = server == null ? -1 : server.waitSeconds();
+    double waited = waitNow < 0 || serverWaitSeconds < 0 ? -1 : Math.max(0, waitNow - serverWaitSeconds);
+    double waitShare = waited < 0 ? -1 : 100.0 * waited * 1e9 / elapsed;
+    return new Use(clientShare, serverShare, machineShare, waitShare);
   }
 
   /** Total and idle (idle + iowait) jiffies of all cores, or null. */

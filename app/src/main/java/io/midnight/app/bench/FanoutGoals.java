@@ -56,6 +56,10 @@ final class FanoutGoals {
     TargetOutcome midnight = outcomes.get(FanoutOptions.Target.midnight);
     goal("Midnight server CPU > " + (int) SATURATION_CPU + "% at saturation (its busiest step)",
       midnight == null ? null : midnight.peakServerCpu().orElse(null), SATURATION_CPU, false);
+    if (midnight != null) {
+      midnight.peakServerDemand().ifPresent(d -> System.out.printf("    (server CPU plus its runnable threads' wait "
+        + "for a core peaked at %.0f%%: the cores it asked for while the client shared them)%n", d));
+    }
     return new JsonObject().put("ratios", ratios).put("goals", goals);
   }
 

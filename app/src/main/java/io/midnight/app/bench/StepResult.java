@@ -69,16 +69,18 @@ record StepResult(int step, double targetRate, double seconds, long sent, long c
   }
 
   String row() {
-    return String.format("  %4d %9.0f %9.0f %12.0f %8.2f %8.2f %8.2f %8.2f %7d %7s %7s %7s  %s", step, targetRate,
-      inboundPerSecond, deliveriesPerSecond, ackP50, ackP99, endToEndP50, endToEndP99, lost, percent(cpu.server()),
-      percent(cpu.client()), serverCpuPerMillion < 0 ? "n/a" : String.format("%.1f", serverCpuPerMillion),
+    return String.format("  %4d %9.0f %9.0f %12.0f %8.2f %8.2f %8.2f %8.2f %7d %7s %8s %7s %7s  %s", step,
+      targetRate, inboundPerSecond, deliveriesPerSecond, ackP50, ackP99, endToEndP50, endToEndP99, lost,
+      percent(cpu.server()), percent(cpu.serverWait()), percent(cpu.client()),
+      serverCpuPerMillion < 0 ? "n/a" : String.format("%.1f", serverCpuPerMillion),
       verdict() + (refusals > 0 ? String.format(" (refused %,d)", refusals) : "")
         + (disturbed() ? " (other processes busy)" : ""));
   }
 
   static String header() {
-    return String.format("  %4s %9s %9s %12s %8s %8s %8s %8s %7s %7s %7s %7s  %s", "step", "target/s", "inbound/s",
-      "deliveries/s", "ack p50", "ack p99", "e2e p50", "e2e p99", "lost", "srv cpu", "cli cpu", "s/M del",
+    return String.format("  %4s %9s %9s %12s %8s %8s %8s %8s %7s %7s %8s %7s %7s  %s", "step", "target/s",
+      "inbound/s", "deliveries/s", "ack p50", "ack p99", "e2e p50", "e2e p99", "lost", "srv cpu", "srv wait",
+      "cli cpu", "s/M del",
       "(ms; cpu % of one core)");
   }
 
@@ -97,7 +99,7 @@ record StepResult(int step, double targetRate, double seconds, long sent, long c
       .put("ackMs", new JsonObject().put("p50", ackP50).put("p99", ackP99).put("max", ackMax))
       .put("endToEndMs", new JsonObject().put("p50", endToEndP50).put("p99", endToEndP99).put("max", endToEndMax))
       .put("cpuPercent", new JsonObject().put("server", round(cpu.server())).put("client", round(cpu.client()))
-        .put("machineOfAllCores", round(cpu.machine())))
+        .put("machineOfAllCores", round(cpu.machine())).put("serverWaitingForCore", round(cpu.serverWait())))
       .put("serverCpuSecondsPerMillionDeliveries", serverCpuPerMillion < 0 ? null : round(serverCpuPerMillion))
       .put("disturbed", disturbed()).put("drained", drained())
       .put("withinObjective", withinObjective()).put("verdict", verdict()).put("firstError", firstError);

@@ -47,6 +47,11 @@ record TargetOutcome(FanoutOptions.Target target, String status, String reason, 
     return steps.stream().map(s -> s.cpu().server()).filter(c -> c >= 0).max(Double::compare);
   }
 
+  /** The server's highest CPU plus wait for a core over the steps: the cores it asked for at saturation. */
+  Optional<Double> peakServerDemand() {
+    return steps.stream().map(s -> s.cpu().serverDemand()).filter(c -> c >= 0).max(Double::compare);
+  }
+
   JsonObject toJson() {
     JsonArray list = new JsonArray();
     steps.forEach(s -> list.add(s.toJson()));
@@ -58,6 +63,7 @@ record TargetOutcome(FanoutOptions.Target target, String status, String reason, 
       .put("highestDrainedDeliveriesPerSecond",
         highestDrained().map(s -> StepResult.round(s.deliveriesPerSecond())).orElse(null))
       .put("peakServerCpuPercent", peakServerCpu().map(StepResult::round).orElse(null))
+      .put("peakServerDemandPercent", peakServerDemand().map(StepResult::round).orElse(null))
       .put("overload", overload.isEmpty() && capacity == null ? null
         : new JsonObject().put("capacityDeliveriesPerSecond", capacity).put("phases", phases));
   }

@@ -111,6 +111,31 @@ final class TargetProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Seconds the process's threads, summed, were runnable but waited for a core (each thread's
+   * {@code /proc/<pid>/task/<tid>/schedstat} run delay); -1 when unknown. With its CPU seconds it tells how much
+   * CPU the process wanted: a server that waits as long as it runs would use another core if it had one.
+   */
+  double waitSeconds() {
+    return waitSeconds(pid());
+  }
+
+  static double waitSeconds(long pid) {
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      long nanos = 0;
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          nanos += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[1]);
+        } catch (IOException | RuntimeException e) {
+          // a thread that ended between the listing and the read
+        }
+      }
+      return nanos / 1e9;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** Resident memory now ({@code VmRSS}), in KB; -1 when unknown. */
   long rssKb() {
     return status(pid(), "VmRSS:");
