@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
     "strong (500, 20, 120 s, 0.2), extreme (1,000, 25, 180 s, 0.1), mega (5,000, 30, 300 s, 0.01),",
     "ultra (10,000, 35, 600 s, 0.005): bigger rooms get less per user, as every message reaches every member;",
     "connections (1,000 users, 30 s): connect, hold, disconnect, no messages;",
-    "midnight (1,000 users, 10 rooms, 40 s at 0.2 msgs/s): a countdown, then at 00:00 a burst (see --countdown).",
+    "midnight (1,000 users, 10 rooms, 40 s at 0.2 msgs/s): a countdown, then at 00:00 every user greets",
+    "(see --countdown); other --users or --rooms without --rate keep its base 20,000 deliveries/s.",
     "Without --target a Midnight server runs in a child process on a temporary data directory (or --data),",
     "so that the server's sockets and the clients' count against different open-file limits.",
     "Writes report.html and report.json under --report DIR (default reports/<timestamp>-<preset>/)."})
@@ -56,11 +57,13 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--countdown", paramLabel = "SECONDS", description = "midnight: seconds until 00:00 (default ${DEFAULT-VALUE})")
   int countdownSeconds = Countdown.DEFAULT.countdownSeconds();
 
-  @Option(names = "--burst-window", paramLabel = "SECONDS", description = "midnight: seconds of the burst (default ${DEFAULT-VALUE})")
+  @Option(names = "--burst-window", paramLabel = "SECONDS",
+    description = "midnight: every user's greetings fall at random instants of this many seconds after 00:00 (default ${DEFAULT-VALUE})")
   int windowSeconds = Countdown.DEFAULT.windowSeconds();
 
-  @Option(names = "--burst-multiplier", paramLabel = "X", description = "midnight: burst rate / base rate (default ${DEFAULT-VALUE})")
-  double multiplier = Countdown.DEFAULT.multiplier();
+  @Option(names = "--greetings", paramLabel = "N",
+    description = "midnight: greetings each user sends in the burst window, whatever its base rate (default ${DEFAULT-VALUE})")
+  int greetings = Countdown.DEFAULT.greetings();
 
   @Option(names = "--connect-window", paramLabel = "N",
     description = "connects+joins in flight at once; the next starts as one is in (default ${DEFAULT-VALUE})")
@@ -93,7 +96,7 @@ final class LoadCommand implements Callable<Integer> {
           + known.stream().map(Preset::name).collect(Collectors.joining(", "))))
         .with(users, rooms, duration, rate);
       rules = FailRules.parse(failOn);
-      shape = new Countdown(countdownSeconds, windowSeconds, multiplier);
+      shape = new Countdown(countdownSeconds, windowSeconds, greetings);
       if (connectWindow < 1 || maxInFlight < 1) {
         throw new IllegalArgumentException("--connect-window and --max-in-flight must be at least 1");
       }

@@ -63,7 +63,7 @@ final class Menu {
     }
     out.println("  7  Custom   choose users, rooms, duration and rate");
     out.println("  8  Connect  connection test only: connect, hold, disconnect");
-    out.println("  9  Midnight a countdown, then every user bursts at 00:00");
+    out.println("  9  Midnight a countdown, then every user greets within 1 s of 00:00");
     out.println("  0  Exit");
   }
 
@@ -79,7 +79,8 @@ final class Menu {
     try {
       if (choice.equals("9")) {
         int users = Integer.parseInt(ask("users (1..19000)"));
-        return Preset.MIDNIGHT.with(users, Math.min(users, Preset.MIDNIGHT.rooms()), null, null);
+        int rooms = Integer.parseInt(ask("rooms (1.." + users + ")"));
+        return Preset.MIDNIGHT.with(users, rooms, null, null);
       }
       if (choice.equals("8")) {
         int users = Integer.parseInt(ask("connections (1..19000)"));

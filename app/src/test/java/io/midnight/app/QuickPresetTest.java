@@ -101,9 +101,18 @@ class QuickPresetTest {
         .isEqualTo("verified: 0 lost, 0 duplicated, 0 out of order");
       JsonObject shape = report.getJsonObject("midnight");
       assertThat(shape.getDouble("backlogClearedSeconds")).as("the burst's backlog was acked").isNotNull();
-      // base: 40 users x 0.5/s = 20 msgs/s; the 2 s window at x10 adds ~360 more
+      // every one of the 40 users sends its 10 greetings in the 2 s window, whatever its base rate
+      assertThat(shape.getLong("burstSent")).isEqualTo(400);
+      assertThat(shape.getLong("burstAcked")).isEqualTo(400);
+      assertThat(shape.getLong("burstDeliveriesOwed")).as("10 members per room").isEqualTo(4_000);
+      assertThat(shape.getLong("burstDelivered")).isEqualTo(4_000);
+      assertThat(shape.getDouble("burstAckedWithinSeconds")).isPositive();
+      assertThat(shape.getDouble("burstDeliveredWithinSeconds"))
+        .isGreaterThanOrEqualTo(shape.getDouble("burstAckedWithinSeconds") - 0.5);
+      assertThat(shape.getLong("peakDeliveriesPerSecond")).isPositive();
+      // base: 40 users x 0.5/s = 20 msgs/s for the 6 s outside the window, plus the 400 greetings
       long sent = report.getJsonObject("totals").getLong("sent");
-      assertThat(sent).as("8 s at base plus the burst").isBetween(480L, 560L);
+      assertThat(sent).as("6 s at base plus the burst").isBetween(500L, 540L);
       long peak = report.getJsonArray("timeline").stream()
         .mapToLong(p -> ((JsonObject) p).getLong("sent")).max().orElse(0);
       assertThat(peak).as("the busiest second is the burst, about 10x the base 20/s").isGreaterThan(100);

@@ -1,16 +1,19 @@
 package io.midnight.loadtest;
 
 import io.midnight.common.RetryAfter;
+import io.midnight.common.socketio.EventScan;
 import io.midnight.common.socketio.SocketIoPacket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +44,10 @@ final class ClientVerticle extends VerticleBase {
   /** One write of a send, awaiting its ack; the timer resends it when the ack does not come in time. */
   private record Attempt(Pending pending, long ackTimer) {
   }
+
+  private static final byte[] MESSAGE = EventScan.eventPrefix("message");
+  private static final byte[] SEQ = EventScan.key("seq");
+  private static final byte[] TEXT = EventScan.key("text");
 
   private final LoadRun run;
   private final int user;
@@ -96,7 +103,7 @@ final class ClientVerticle extends VerticleBase {
     vertx.cancelTimer(joinTimer);
     joinTimer = vertx.setTimer(LoadRun.JOIN_TIMEOUT_MILLIS, t -> onJoinTimeout());
     ws = run.webSockets(user).webSocket();
-    ws.textMessageHandler(this::onFrame);
+    ws.handler(this::onData); // the server sends every packet as one unfragmented text frame
     ws.closeHandler(v -> onClosed());
     URI gateway = run.gateway(user);
     ws.connect(new WebSocketConnectOptions().setHost(gateway.getHost()).setPort(Target.port(gateway))
@@ -152,10 +159,17 @@ final class ClientVerticle extends VerticleBase {
     }
   }
 
-  private void onFrame(String frame) {
-    if (frame.startsWith("42[\"message\"")) {
+  /** Deliveries are read from the bytes as they came (they are most frames); the rest is decoded. */
+  private void onData(Buffer frame) {
+    if (EventScan.startsWith(frame, MESSAGE)) {
       onDelivery(frame);
-    } else if (frame.startsWith("43")) {
+    } else {
+      onFrame(frame.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private void onFrame(String frame) {
+    if (frame.startsWith("43")) {
       onAck(frame);
     } else if (frame.equals("2")) {
       ws.writeTextMessage("3");
@@ -190,7 +204,7 @@ final class ClientVerticle extends VerticleBase {
 
   /** Sends this user's greetings at the times of {@code schedule}. */
   void startSending(SendSchedule schedule) {
-    context.runOnContext(v -> scheduleNext(0, schedule.first(), schedule));
+    context.runOnContext(v -> scheduleNext(0, schedule.start(), schedule));
   }
 
   private void scheduleNext(long k, long at, SendSchedule schedule) {
@@ -206,6 +220,9 @@ final class ClientVerticle extends VerticleBase {
         run.stats().skippedClientCap.increment(); // open model, bounded: a due send is dropped, never queued
       } else {
         run.stats().sent.increment();
+        if (run.stats().inBurst(at)) {
+          run.stats().burstSent();
+        }
         Pending p = new Pending(k, at, 0);
         outstanding.put(k, p);
         send(p);
@@ -322,9 +339,12 @@ final class ClientVerticle extends VerticleBase {
       }
       return;
     }
+    long now = System.nanoTime();
     run.stats().acked.increment();
-    run.stats().ackLatency(System.nanoTime() - p.scheduledNanos());
-    room.acked(answer.getLong("seq"));
+    run.stats().ackLatency(now - p.scheduledNanos());
+    if (room.acked(answer.getLong("seq")) && run.stats().inBurst(p.scheduledNanos())) {
+      run.stats().burstAcked(now, room.members());
+    }
     settle(p.k());
   }
 
@@ -344,15 +364,27 @@ final class ClientVerticle extends VerticleBase {
 
   // ---- receiving ----
 
-  private void onDelivery(String frame) {
-    JsonObject m;
-    try {
-      m = SocketIoPacket.decode(frame.substring(1)).args().getJsonObject(0);
-    } catch (RuntimeException e) {
-      run.stats().error("bad_frame");
-      return;
+  /**
+   * One delivery: its seq and its greeting's tag found in the bytes ({@link EventScan}), no JSON tree and no String;
+   * a frame laid out otherwise goes through the codec.
+   */
+  private void onDelivery(Buffer frame) {
+    long seq = EventScan.longValue(frame, SEQ);
+    int textEnd = EventScan.stringEnd(frame, TEXT);
+    Greetings.Tag tag;
+    if (seq != EventScan.ABSENT && textEnd >= 0) {
+      tag = Greetings.tag(frame, textEnd);
+    } else {
+      try {
+        JsonObject m = SocketIoPacket.decode(frame.toString(StandardCharsets.UTF_8).substring(1)).args()
+          .getJsonObject(0);
+        seq = m.getLong("seq");
+        tag = Greetings.tag(m.getString("text", ""));
+      } catch (RuntimeException e) {
+        run.stats().error("bad_frame");
+        return;
+      }
     }
-    long seq = m.getLong("seq");
     int index = (int) (seq - room.baseSeq());
     if (index <= 0) {
       return; // from before the run
@@ -366,7 +398,6 @@ final class ClientVerticle extends VerticleBase {
       outOfOrder++;
     }
     maxSeen = Math.max(maxSeen, seq);
-    Greetings.Tag tag = Greetings.tag(m.getString("text", ""));
     if (tag != null) {
       if (tag.user() == user) {
         if (ownSeen.get((int) tag.k())) {
@@ -375,7 +406,11 @@ final class ClientVerticle extends VerticleBase {
         }
         ownSeen.set((int) tag.k());
       }
-      run.stats().endToEndLatency(System.nanoTime() - tag.scheduledNanos());
+      long now = System.nanoTime();
+      run.stats().endToEndLatency(now - tag.scheduledNanos());
+      if (run.stats().inBurst(tag.scheduledNanos())) {
+        run.stats().burstDelivered(now);
+      }
     }
     run.stats().delivered.increment();
   }

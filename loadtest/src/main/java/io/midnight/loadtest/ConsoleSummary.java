@@ -47,10 +47,12 @@ public final class ConsoleSummary {
     }
     JsonObject m = report.getJsonObject("midnight");
     if (m != null) {
-      out.append(String.format("  midnight: x%.0f for %d s after a %d s countdown; %,d sent by the end of the burst; "
-          + "backlog acked %s%n", m.getDouble("multiplier"), m.getInteger("windowSeconds"),
-        m.getInteger("countdownSeconds"), m.getLong("sentByBurstEnd", 0L),
-        m.containsKey("backlogClearedSeconds") ? m.getDouble("backlogClearedSeconds") + " s after it" : "never"));
+      out.append(String.format("  midnight: %,d greetings sent in the %d s window after a %d s countdown; the last "
+          + "acked %s and delivered %s after 00:00 (%,d of %,d deliveries); peak %,d deliveries/s; backlog acked %s%n",
+        m.getLong("burstSent", 0L), m.getInteger("windowSeconds"), m.getInteger("countdownSeconds"),
+        seconds(m.getDouble("burstAckedWithinSeconds")), seconds(m.getDouble("burstDeliveredWithinSeconds")),
+        m.getLong("burstDelivered", 0L), m.getLong("burstDeliveriesOwed", 0L), m.getLong("peakDeliveriesPerSecond", 0L),
+        m.containsKey("backlogClearedSeconds") ? m.getDouble("backlogClearedSeconds") + " s after the window" : "never"));
     }
     JsonObject client = report.getJsonObject("client");
     if (client != null && client.containsKey("cpuSeconds")) {
@@ -62,5 +64,9 @@ public final class ConsoleSummary {
       .forEach(w -> out.append("  warning: ").append(w).append('\n'));
     out.append("  ").append(v.getString("verdict")).append('\n');
     return out.toString();
+  }
+
+  private static String seconds(Double s) {
+    return s == null ? "never" : s + " s";
   }
 }

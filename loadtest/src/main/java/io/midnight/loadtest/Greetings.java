@@ -1,5 +1,7 @@
 package io.midnight.loadtest;
 
+import io.vertx.core.buffer.Buffer;
+
 import java.util.List;
 
 /** The seed's New Year greetings, varied per message, with a marker that carries the scheduled send time. */
@@ -31,6 +33,39 @@ public final class Greetings {
   /** The k-th greeting of a user, tagged with the user, k and the scheduled send time (this JVM's nanoTime). */
   static String text(int user, long k, long scheduledNanos) {
     return MESSAGES.get((int) ((user + k) % MESSAGES.size())) + MARK + user + "." + k + "." + scheduledNanos;
+  }
+
+  /**
+   * The tag of a greeting read backwards from the closing quote of its text in a frame as it arrived (the tag is
+   * ASCII at the very end of the text, so no decoding is needed), or null when the text carries none.
+   */
+  static Tag tag(Buffer frame, int closingQuote) {
+    long[] parts = new long[3];
+    int i = closingQuote - 1;
+    for (int p = 2; p >= 0; p--) {
+      long value = 0;
+      long scale = 1;
+      int digits = 0;
+      while (i >= 0 && frame.getByte(i) >= '0' && frame.getByte(i) <= '9' && digits < 18) {
+        value += (frame.getByte(i) - '0') * scale;
+        scale *= 10;
+        digits++;
+        i--;
+      }
+      if (p == 2 && digits > 0 && i >= 0 && frame.getByte(i) == '-') {
+        value = -value; // nanoTime may be negative on some platforms
+        i--;
+      }
+      if (digits == 0 || i < 1 || frame.getByte(i) != (p == 0 ? '~' : '.')) {
+        return null;
+      }
+      parts[p] = value;
+      i--;
+    }
+    if (frame.getByte(i) != ' ' || parts[0] > Integer.MAX_VALUE) {
+      return null;
+    }
+    return new Tag((int) parts[0], parts[1], parts[2]);
   }
 
   /** The tag of a greeting of this tool, or null for any other text. */

@@ -2,6 +2,8 @@ package io.midnight.loadtest;
 
 import io.vertx.core.json.JsonObject;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +32,7 @@ public record Preset(String name, Kind kind, int users, int rooms, int durationS
 
   /**
    * The midnight countdown of the menu (9): users chat at a low base rate, a countdown runs, and at 00:00 every
-   * user sends {@link Countdown#multiplier()} times as fast for the burst window.
+   * user sends its {@link Countdown#greetings()} within the burst window.
    */
   public static final Preset MIDNIGHT = new Preset("midnight", Kind.MIDNIGHT, 1_000, 10, 40, 0.2);
 
@@ -75,9 +77,21 @@ public record Preset(String name, Kind kind, int users, int rooms, int durationS
     return BUILT_IN.stream().filter(p -> p.name.equalsIgnoreCase(name)).findFirst();
   }
 
+  /**
+   * This preset with the given fields changed. A midnight run given other users or rooms but no rate keeps its base
+   * fan-out (users x rate x members per room deliveries a second) instead of its rate per user: 0.2 msgs/s per user
+   * in rooms of 100 is 20,000 deliveries/s, the same rate in rooms of 286 would be 572,000, the chatter before
+   * 00:00 would bury the burst.
+   */
   public Preset with(Integer newUsers, Integer newRooms, Integer newDuration, Double newRate) {
-    return new Preset(name, kind, newUsers != null ? newUsers : users, newRooms != null ? newRooms : rooms,
-      newDuration != null ? newDuration : durationSeconds, newRate != null ? newRate : ratePerUser);
+    int u = newUsers != null ? newUsers : users;
+    int r = newRooms != null ? newRooms : rooms;
+    double rate = newRate != null ? newRate : ratePerUser;
+    if (kind == Kind.MIDNIGHT && newRate == null && (u != users || r != rooms) && u >= r && r >= 1) {
+      double scaled = deliveriesPerSecond() / (u * ((double) u / r));
+      rate = Math.min(20, new BigDecimal(scaled).round(new MathContext(2)).doubleValue());
+    }
+    return new Preset(name, kind, u, r, newDuration != null ? newDuration : durationSeconds, rate);
   }
 
   /** Deliveries a second the preset asks for: every message reaches every member of its room. */

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -34,6 +35,17 @@ final class RunStats {
   final AtomicInteger joined = new AtomicInteger();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
 
+  /** 00:00 and the end of the burst window (nanoTime); a run without a burst leaves them at "never". */
+  private volatile long burstStart = Long.MAX_VALUE;
+  private volatile long burstEnd = Long.MAX_VALUE;
+  private final LongAdder burstSent = new LongAdder();
+  private final LongAdder burstAcked = new LongAdder();
+  private final LongAdder burstDelivered = new LongAdder();
+  /** Deliveries the acked greetings owe: each one's room members. */
+  private final LongAdder burstOwed = new LongAdder();
+  private final LongAccumulator burstLastAck = new LongAccumulator(Math::max, Long.MIN_VALUE);
+  private final LongAccumulator burstLastDelivery = new LongAccumulator(Math::max, Long.MIN_VALUE);
+
   private final Recorder ack = new Recorder(MAX_MICROS, 3);
   private final Recorder endToEnd = new Recorder(MAX_MICROS, 3);
   private final Recorder connect = new Recorder(MAX_MICROS, 3);
@@ -45,6 +57,47 @@ final class RunStats {
   private long lastAcked;
   private long lastDelivered;
   private long lastRefused;
+
+  /** Marks [start, end) as the burst: sends scheduled in it are the greetings the midnight section follows. */
+  void burstWindow(long start, long end) {
+    burstStart = start;
+    burstEnd = end;
+  }
+
+  boolean inBurst(long scheduledNanos) {
+    return scheduledNanos >= burstStart && scheduledNanos < burstEnd;
+  }
+
+  void burstSent() {
+    burstSent.increment();
+  }
+
+  /** A greeting's first ack at {@code now}; its room has {@code members} members to deliver it to. */
+  void burstAcked(long now, int members) {
+    burstAcked.increment();
+    burstOwed.add(members);
+    burstLastAck.accumulate(now);
+  }
+
+  void burstDelivered(long now) {
+    burstDelivered.increment();
+    burstLastDelivery.accumulate(now);
+  }
+
+  /**
+   * The burst in numbers: greetings sent and acked, deliveries owed and made, and seconds from 00:00 to the last
+   * greeting's ack and to its last delivery (null before any).
+   */
+  JsonObject burst() {
+    long start = burstStart;
+    long lastAck = burstLastAck.get();
+    long lastDelivery = burstLastDelivery.get();
+    return new JsonObject().put("burstSent", burstSent.sum()).put("burstAcked", burstAcked.sum())
+      .put("burstDeliveriesOwed", burstOwed.sum()).put("burstDelivered", burstDelivered.sum())
+      .put("burstAckedWithinSeconds", lastAck == Long.MIN_VALUE ? null : Math.round((lastAck - start) / 1e7) / 100.0)
+      .put("burstDeliveredWithinSeconds",
+        lastDelivery == Long.MIN_VALUE ? null : Math.round((lastDelivery - start) / 1e7) / 100.0);
+  }
 
   void error(String kind) {
     errors.computeIfAbsent(kind, k -> new LongAdder()).increment();

@@ -15,10 +15,11 @@ final class Verification {
   /**
    * Per room: every (acked message, member that joined) pair never received is lost; a seq received twice, or
    * one send under two seqs, is duplicated; a seq after a higher one is out of order. {@code lastSeqs} holds each
-   * room's last stored seq after the run (null where the target cannot say: the store is then not checked).
+   * room's last stored seq after the run (null where the target cannot say: the store is then not checked);
+   * {@code storeError}, when not null, is why a store that should have answered did not.
    */
   static JsonObject ofDelivery(List<RoomLedger> rooms, List<ClientVerticle.Result> results, List<Long> lastSeqs,
-                               long sent) {
+                               long sent, String storeError) {
     long lost = 0;
     long duplicated = 0;
     long outOfOrder = 0;
@@ -57,13 +58,15 @@ final class Verification {
     Long stored = storeChecked ? storedTotal : null;
     boolean storedMatches = stored == null || stored == ackedTotal;
     String verdict = lost == 0 && duplicated == 0 && outOfOrder == 0 && storedMatches
-      ? "verified: 0 lost, 0 duplicated, 0 out of order" + (stored == null ? " (store not checked)" : "")
+      ? "verified: 0 lost, 0 duplicated, 0 out of order" + (stored == null
+        ? storeError == null ? " (store not checked)" : " (store not checked: " + storeError + ")" : "")
       : String.format("FAILED: %d lost, %d duplicated, %d out of order%s", lost, duplicated, outOfOrder,
         storedMatches ? "" : String.format(", stored %d but acked %d", stored, ackedTotal));
     return new JsonObject()
       .put("lost", lost).put("duplicated", duplicated).put("outOfOrder", outOfOrder)
       .put("sent", sent).put("acked", ackedTotal).put("stored", stored)
       .put("storeChecked", stored != null).put("storedMatchesAcked", stored == null ? null : storedMatches)
+      .put("storeCheckError", storeError)
       .put("verdict", verdict)
       .put("rooms", perRoom);
   }

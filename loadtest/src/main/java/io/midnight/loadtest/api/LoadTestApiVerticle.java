@@ -221,11 +221,21 @@ public final class LoadTestApiVerticle extends VerticleBase {
       return Countdown.DEFAULT;
     }
     if (!(value instanceof JsonObject json)) {
-      throw new IllegalArgumentException("countdown must be an object {countdownSeconds, windowSeconds, multiplier}");
+      throw new IllegalArgumentException("countdown must be an object {countdownSeconds, windowSeconds, greetings}");
+    }
+    for (String field : json.fieldNames()) {
+      if (!List.of("countdownSeconds", "windowSeconds", "greetings").contains(field)) {
+        throw new IllegalArgumentException("unknown countdown field '" + field + "'; a countdown has countdownSeconds, "
+          + "windowSeconds and greetings (each user's greetings at 00:00)");
+      }
     }
     Countdown d = Countdown.DEFAULT;
-    return new Countdown(json.getInteger("countdownSeconds", d.countdownSeconds()),
-      json.getInteger("windowSeconds", d.windowSeconds()), json.getDouble("multiplier", d.multiplier()));
+    try {
+      return new Countdown(json.getInteger("countdownSeconds", d.countdownSeconds()),
+        json.getInteger("windowSeconds", d.windowSeconds()), json.getInteger("greetings", d.greetings()));
+    } catch (ClassCastException e) {
+      throw new IllegalArgumentException("countdownSeconds, windowSeconds and greetings must be whole numbers");
+    }
   }
 
   private URI target(Object value) {

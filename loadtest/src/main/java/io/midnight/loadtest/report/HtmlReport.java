@@ -218,6 +218,8 @@ public final class HtmlReport {
     rates(sb, timeline(r));
     sb.append("</div>\n");
 
+    midnight(sb, r.getJsonObject("midnight"));
+
     // errors by kind
     sb.append("<div class=\"card\">\n<h2>Errors by kind</h2>\n");
     if (errors.isEmpty()) {
@@ -321,6 +323,31 @@ public final class HtmlReport {
   }
 
   /** A key/value row; {@code value} is already escaped or generated. */
+  /** A midnight run's burst: greetings sent and acked, what they owed and got, and how long after 00:00. */
+  private static void midnight(StringBuilder sb, JsonObject m) {
+    if (m == null) {
+      return;
+    }
+    double owed = num(m, "burstDeliveriesOwed");
+    double got = num(m, "burstDelivered");
+    sb.append("<div class=\"card\" id=\"midnight\">\n<h2>00:00</h2>\n<table class=\"kv\">\n");
+    kv(sb, "greetings", Fmt.num(num(m, "greetings")) + " per user", "within " + Fmt.num(num(m, "windowSeconds"))
+      + " s, after a " + Fmt.num(num(m, "countdownSeconds")) + " s countdown");
+    kv(sb, "greetings sent / acked", Fmt.num(num(m, "burstSent")) + " / " + Fmt.num(num(m, "burstAcked")), null);
+    kvClass(sb, "their deliveries", Fmt.num(got) + " / " + Fmt.num(owed), pct(got, owed),
+      Double.isFinite(got) && Double.isFinite(owed) && got < owed);
+    kv(sb, "last greeting acked", seconds(m, "burstAckedWithinSeconds") + " after 00:00", null);
+    kv(sb, "last greeting delivered", seconds(m, "burstDeliveredWithinSeconds") + " after 00:00", null);
+    kv(sb, "peak deliveries / s", Fmt.num(num(m, "peakDeliveriesPerSecond")), null);
+    kv(sb, "backlog acked", seconds(m, "backlogClearedSeconds") + " after the window", null);
+    sb.append("</table>\n</div>\n");
+  }
+
+  private static String seconds(JsonObject o, String key) {
+    double v = num(o, key);
+    return Double.isFinite(v) ? Fmt.num(v) + " s" : Fmt.MISSING;
+  }
+
   private static void kv(StringBuilder sb, String key, String value, String extra) {
     kvClass(sb, key, value, extra, false);
   }
@@ -386,10 +413,13 @@ public final class HtmlReport {
       }
     }
     String x = "seconds since start";
+    JsonObject midnight = r.getJsonObject("midnight");
+    double zero = midnight == null ? Double.NaN : num(midnight, "burstStartT");
     sb.append("<section id=\"charts\">\n<h2 class=\"section\">Over time</h2>\n");
 
     String throughput = new SvgChart("Throughput: sent, acked and delivered per second", x, "messages / s", xs)
       .integerTicks(true)
+      .mark(zero, "00:00")
       .rightLabel("deliveries / s")
       .add(new SvgChart.Series("sent", SENT, sent, false, 5, false, false))
       .add(new SvgChart.Series("acked", ACKED, acked, false, 2, false, false))
@@ -402,6 +432,7 @@ public final class HtmlReport {
       log ? "ms (log scale)" : "ms", xs)
       .scale(log ? SvgChart.Scale.LOG : SvgChart.Scale.LINEAR)
       .unit(SvgChart.Unit.MS)
+      .mark(zero, "00:00")
       .emptyText("no acked or delivered messages")
       .add(new SvgChart.Series("ack p50", ACK, ackP50, false, 2, false, false))
       .add(new SvgChart.Series("ack p99", ACK, ackP99, true, 2, false, false))
@@ -412,6 +443,7 @@ public final class HtmlReport {
 
     String conns = new SvgChart("Connections over time", x, "connections", xs)
       .integerTicks(true)
+      .mark(zero, "00:00")
       .add(new SvgChart.Series("connections", CONNECTIONS, connections, false, 2, false, true))
       .render();
     figure(sb, "chart-connections", conns);

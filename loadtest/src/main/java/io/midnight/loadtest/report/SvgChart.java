@@ -42,6 +42,8 @@ final class SvgChart {
   private Unit unit = Unit.COUNT;
   private boolean integerTicks;
   private String emptyText = "no data";
+  private double markX = Double.NaN;
+  private String markLabel = "";
 
   SvgChart(String title, String xLabel, String yLabel, double[] xs) {
     this.title = title;
@@ -86,6 +88,13 @@ final class SvgChart {
 
   SvgChart emptyText(String text) {
     this.emptyText = text;
+    return this;
+  }
+
+  /** A labelled vertical line at {@code x} (e.g. 00:00 of a midnight run); ignored when outside the x range. */
+  SvgChart mark(double x, String label) {
+    this.markX = x;
+    this.markLabel = label;
     return this;
   }
 
@@ -182,6 +191,14 @@ final class SvgChart {
       lines(sb, s, a, xAxis, left, right, top, bottom);
     }
 
+    if (Double.isFinite(markX) && markX >= xAxis.min && markX <= xAxis.max) {
+      double x = xAxis.pixel(markX, left, right);
+      sb.append("<g class=\"mark\"><line x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x)).append("\" y1=\"")
+        .append(fmt(top)).append("\" y2=\"").append(fmt(bottom))
+        .append("\" stroke=\"#c2185b\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/><text x=\"").append(fmt(x + 4))
+        .append("\" y=\"").append(fmt(top + 12)).append("\" fill=\"#c2185b\">").append(esc(markLabel))
+        .append("</text></g>\n");
+    }
     if (n <= MAX_HOVER_POINTS) {
       hover(sb, xAxis, left, right, top, bottom);
     }

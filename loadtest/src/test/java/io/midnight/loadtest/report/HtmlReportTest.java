@@ -186,6 +186,23 @@ class HtmlReportTest {
   }
 
   @Test
+  void aMidnightRunShowsItsBurstAndMarksZeroHourOnEveryChart() throws IOException {
+    JsonObject r = sample();
+    r.put("midnight", new JsonObject().put("countdownSeconds", 10).put("windowSeconds", 2).put("greetings", 1)
+      .put("burstStartT", 12.5).put("burstSent", 10_000).put("burstAcked", 10_000)
+      .put("burstDeliveriesOwed", 2_857_143).put("burstDelivered", 2_857_000)
+      .put("burstAckedWithinSeconds", 2.9).put("burstDeliveredWithinSeconds", 17.4)
+      .put("peakDeliveriesPerSecond", 210_000).put("backlogClearedSeconds", 0.9));
+    String html = HtmlReport.render(r);
+
+    assertThat(html).contains("<h2>00:00</h2>").contains("10,000 / 10,000").contains("2,857,000 / 2,857,143")
+      .contains("2.9 s after 00:00").contains("17.4 s after 00:00").contains("210,000");
+    assertThat(charts(html)).hasSize(3).allSatisfy(svg -> assertThat(svg).contains("class=\"mark\"")
+      .contains(">00:00</text>"));
+    assertThat(charts(HtmlReport.render(sample()))).noneSatisfy(svg -> assertThat(svg).contains("class=\"mark\""));
+  }
+
+  @Test
   void latencyChartSwitchesToLogScaleForAWideSpread() throws IOException {
     JsonObject r = sample();
     JsonArray tl = r.getJsonArray("timeline");
