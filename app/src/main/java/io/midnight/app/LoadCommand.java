@@ -65,6 +65,11 @@ final class LoadCommand implements Callable<Integer> {
     description = "midnight: greetings each user sends in the burst window, whatever its base rate (default ${DEFAULT-VALUE})")
   int greetings = Countdown.DEFAULT.greetings();
 
+  @Option(names = "--connect-storm", paramLabel = "SECONDS",
+    description = "midnight: the users connect only in the last SECONDS before 00:00 and sending starts at 00:00 "
+      + "(default ${DEFAULT-VALUE}: they connect before the countdown)")
+  int connectStorm = Countdown.DEFAULT.connectStormSeconds();
+
   @Option(names = "--connect-window", paramLabel = "N",
     description = "connects+joins in flight at once; the next starts as one is in (default ${DEFAULT-VALUE})")
   int connectWindow = LoadTestVerticle.DEFAULT_CONNECT_WINDOW;
@@ -96,7 +101,7 @@ final class LoadCommand implements Callable<Integer> {
           + known.stream().map(Preset::name).collect(Collectors.joining(", "))))
         .with(users, rooms, duration, rate);
       rules = FailRules.parse(failOn);
-      shape = new Countdown(countdownSeconds, windowSeconds, greetings);
+      shape = new Countdown(countdownSeconds, windowSeconds, greetings, connectStorm);
       if (connectWindow < 1 || maxInFlight < 1) {
         throw new IllegalArgumentException("--connect-window and --max-in-flight must be at least 1");
       }

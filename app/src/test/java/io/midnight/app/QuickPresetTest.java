@@ -119,6 +119,32 @@ class QuickPresetTest {
     }
   }
 
+  @Test
+  void aConnectStormConnectsTheUsersInTheCountdownsLastSecondsAndSendsFromZeroHour() {
+    try (InProcessMidnight midnight = new InProcessMidnight(dir, new JsonObject())) {
+      Preset burst = Preset.named("midnight").orElseThrow().with(40, 4, 4, 0.5);
+      LoadTestVerticle test = new LoadTestVerticle(burst, new Countdown(4, 1, 2, 2),
+        URI.create("http://127.0.0.1:" + midnight.port), line -> { });
+      midnight.vertx.deployVerticle(test).await();
+      JsonObject report = test.report().await();
+
+      assertThat(report.getJsonObject("verification").getString("verdict"))
+        .isEqualTo("verified: 0 lost, 0 duplicated, 0 out of order");
+      Map<String, Double> phases = report.getJsonArray("phases").stream().map(p -> (JsonObject) p)
+        .collect(Collectors.toMap(p -> p.getString("name"), p -> p.getDouble("seconds")));
+      assertThat(phases.get("wait")).as("nobody connects in the first 2 s of the 4 s countdown").isGreaterThan(1.5);
+      assertThat(phases.get("connect")).as("40 connects spread over the last 2 s").isGreaterThan(1.5);
+      JsonObject shape = report.getJsonObject("midnight");
+      assertThat(shape.getInteger("connectStormSeconds")).isEqualTo(2);
+      assertThat(shape.getLong("burstSent")).isEqualTo(80);
+      assertThat(shape.getLong("burstDelivered")).isEqualTo(800);
+      double zero = shape.getDouble("burstStartT");
+      long sentBefore = report.getJsonArray("timeline").stream().map(p -> (JsonObject) p)
+        .filter(p -> p.getDouble("t") < zero - 0.05).mapToLong(p -> p.getLong("sent")).sum();
+      assertThat(sentBefore).as("sending starts at 00:00").isZero();
+    }
+  }
+
   /**
    * Established client sockets to {@code port}, counted by source address, as the kernel lists them in
    * {@code /proc/net/tcp} and {@code tcp6} (where Java's sockets show IPv4 addresses mapped into IPv6).

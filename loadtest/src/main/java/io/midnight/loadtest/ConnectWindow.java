@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * Runs {@code count} tasks (connect and join one user) with at most {@code size} of them in flight, starting the
@@ -27,6 +28,8 @@ final class ConnectWindow {
   private int next;
   private int running;
   private int peak;
+  private IntToLongFunction notBefore;
+  private boolean waiting;
 
   ConnectWindow(Context context, int size) {
     if (size < 1) {
@@ -48,6 +51,15 @@ final class ConnectWindow {
     return done.future();
   }
 
+  /**
+   * Task i starts no earlier than {@code notBefore.applyAsLong(i)} (a System.nanoTime value): connects spread
+   * over a time, the window still bounding how many are in flight.
+   */
+  ConnectWindow paced(IntToLongFunction notBefore) {
+    this.notBefore = notBefore;
+    return this;
+  }
+
   /** The most tasks that were in flight at once. */
   int peak() {
     return peak;
@@ -55,6 +67,17 @@ final class ConnectWindow {
 
   private void fill() {
     while (running < size && next < count && !stop.getAsBoolean()) {
+      long early = notBefore == null ? 0 : notBefore.applyAsLong(next) - System.nanoTime();
+      if (early > 1_000_000) {
+        if (!waiting) {
+          waiting = true;
+          context.owner().setTimer(early / 1_000_000, t -> {
+            waiting = false;
+            fill();
+          });
+        }
+        return; // not done: task `next` is still to come
+      }
       int i = next++;
       running++;
       peak = Math.max(peak, running);

@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntToLongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -79,7 +80,12 @@ public final class LoadTestVerticle extends VerticleBase {
 
   /** {@code countdown} shapes a {@link Preset.Kind#MIDNIGHT} run and is ignored by the others. */
   public LoadTestVerticle(Preset preset, Countdown countdown, URI target, Consumer<String> progress) {
-    if (preset.kind() == Preset.Kind.MIDNIGHT
+    if (preset.kind() == Preset.Kind.MIDNIGHT && countdown.storm()
+      && countdown.windowSeconds() > preset.durationSeconds()) {
+      throw new IllegalArgumentException("the burst window (" + countdown.windowSeconds() + " s) must fit in the "
+        + "duration (" + preset.durationSeconds() + " s), which starts at 00:00 after a connect storm");
+    }
+    if (preset.kind() == Preset.Kind.MIDNIGHT && !countdown.storm()
       && countdown.countdownSeconds() + countdown.windowSeconds() > preset.durationSeconds()) {
       throw new IllegalArgumentException("the countdown (" + countdown.countdownSeconds() + " s) and the burst window ("
         + countdown.windowSeconds() + " s) must fit in the duration (" + preset.durationSeconds() + " s)");
@@ -229,10 +235,11 @@ public final class LoadTestVerticle extends VerticleBase {
         return timed("users", this::createUsers);
       })
       .compose(tokens -> timed("rooms", () -> api.rooms(preset.rooms()).map(rooms::addAll)).map(tokens))
-      .compose(tokens -> timed("connect", () -> connectAll(tokens)))
-      .compose(v -> preset.kind() == Preset.Kind.CONNECTIONS
-        ? timed("hold", this::hold).compose(v2 -> timed("verify", this::verifyConnections))
-        : timed("send", this::sendAll).compose(v2 -> timed("drain", this::drain)).compose(v2 -> timed("verify", this::verify)))
+      .compose(tokens -> preset.kind() == Preset.Kind.MIDNIGHT && countdown.storm() ? stormThenSend(tokens)
+        : timed("connect", () -> connectAll(tokens, null)).compose(v -> preset.kind() == Preset.Kind.CONNECTIONS
+          ? timed("hold", this::hold).compose(v2 -> timed("verify", this::verifyConnections))
+          : timed("send", () -> sendAll(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500), true))
+            .compose(v2 -> timed("drain", this::drain)).compose(v2 -> timed("verify", this::verify))))
       .eventually(() -> {
         vertx.cancelTimer(ticker);
         vertx.cancelTimer(printer);
@@ -274,9 +281,32 @@ public final class LoadTestVerticle extends VerticleBase {
     return api.users(names);
   }
 
-  /** Connects and joins every user through a {@link ConnectWindow}; users that never get in are left out. */
-  private Future<Void> connectAll(List<String> tokens) {
+  /**
+   * A midnight with a connect storm: the countdown starts now, the users connect evenly over its last
+   * {@code connectStormSeconds} seconds, and sending starts at 00:00 (a send due while the connect phase still ran
+   * goes out as soon as it ends, its latency counted from when it was due).
+   */
+  private Future<JsonObject> stormThenSend(List<String> tokens) {
+    long zero = System.nanoTime() + TimeUnit.SECONDS.toNanos(countdown.countdownSeconds());
+    long stormStart = zero - TimeUnit.SECONDS.toNanos(countdown.connectStormSeconds());
+    long stormNanos = zero - stormStart;
+    countDown(zero, zero + TimeUnit.SECONDS.toNanos(countdown.windowSeconds()));
+    progress.accept(String.format("  the users connect in the last %d s before 00:00", countdown.connectStormSeconds()));
+    return timed("wait", () -> waitUntil(() -> System.nanoTime() >= stormStart || run.stopRequested(), Long.MAX_VALUE))
+      .compose(v -> timed("connect", () -> connectAll(tokens, i -> stormStart + stormNanos * i / tokens.size())))
+      .compose(v -> timed("send", () -> sendAll(zero, false)))
+      .compose(v -> timed("drain", this::drain)).compose(v -> timed("verify", this::verify));
+  }
+
+  /**
+   * Connects and joins every user through a {@link ConnectWindow}, user i not before {@code notBefore(i)} when it
+   * is given; users that never get in are left out.
+   */
+  private Future<Void> connectAll(List<String> tokens, IntToLongFunction notBefore) {
     ConnectWindow window = new ConnectWindow(context, connectWindow);
+    if (notBefore != null) {
+      window.paced(notBefore);
+    }
     connectStartNanos = System.nanoTime();
     Future<Void> all = window.run(tokens.size(), i -> {
       RoomLedger room = rooms.get(i % rooms.size());
@@ -315,12 +345,15 @@ public final class LoadTestVerticle extends VerticleBase {
     return Math.round(joined / Math.max(0.001, ((end != 0 ? end : System.nanoTime()) - start) / 1e9));
   }
 
-  private Future<Void> sendAll() {
+  /**
+   * Sends from {@code first} for the duration. A midnight's 00:00 is {@code countdownSeconds} after {@code first}
+   * when {@code countingDown} (the countdown is shown from now), else at {@code first} (it was shown already).
+   */
+  private Future<Void> sendAll(long first, boolean countingDown) {
     long interval = (long) (1e9 / preset.ratePerUser());
-    long first = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
     long end = first + TimeUnit.SECONDS.toNanos(preset.durationSeconds());
     run.sendingUntil(end, end - first);
-    long burstStart = first + TimeUnit.SECONDS.toNanos(countdown.countdownSeconds());
+    long burstStart = first + (countingDown ? TimeUnit.SECONDS.toNanos(countdown.countdownSeconds()) : 0);
     long burstEnd = burstStart + TimeUnit.SECONDS.toNanos(countdown.windowSeconds());
     boolean isMidnight = preset.kind() == Preset.Kind.MIDNIGHT;
     if (isMidnight) {
@@ -333,7 +366,7 @@ public final class LoadTestVerticle extends VerticleBase {
         ? SendSchedule.midnight(start, interval, end, burstStart, burstEnd, countdown.greetings(), random)
         : SendSchedule.steady(start, interval, end));
     }
-    if (isMidnight) {
+    if (isMidnight && countingDown) {
       countDown(burstStart, burstEnd);
     }
     return waitUntil(() -> System.nanoTime() >= end || run.stopRequested(), Long.MAX_VALUE);
@@ -536,7 +569,8 @@ public final class LoadTestVerticle extends VerticleBase {
       .put("kind", preset.kind().name().toLowerCase())
       .put("midnight", preset.kind() == Preset.Kind.MIDNIGHT ? midnight.copy()
         .put("countdownSeconds", countdown.countdownSeconds()).put("windowSeconds", countdown.windowSeconds())
-        .put("greetings", countdown.greetings()).mergeIn(s.burst())
+        .put("greetings", countdown.greetings()).put("connectStormSeconds", countdown.connectStormSeconds())
+        .mergeIn(s.burst())
         .put("peakDeliveriesPerSecond", peak(s.timeline(), "delivered")) : null)
       .put("warnings", new JsonArray(warnings(s)))
       .put("client", client(s))

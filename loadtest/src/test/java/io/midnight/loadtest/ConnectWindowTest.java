@@ -72,4 +72,25 @@ class ConnectWindowTest {
 
     assertThat(started.get()).isEqualTo(10);
   }
+
+  @Test
+  @Timeout(30)
+  void aPacedWindowStartsNoTaskBeforeItsTime() {
+    long t0 = System.nanoTime();
+    long[] notBefore = new long[40];
+    long[] startedAt = new long[40];
+    for (int i = 0; i < notBefore.length; i++) {
+      notBefore[i] = t0 + TimeUnit.MILLISECONDS.toNanos(25L * i); // 40 connects spread over a second
+    }
+    ConnectWindow window = new ConnectWindow(vertx.getOrCreateContext(), 8).paced(i -> notBefore[i]);
+    window.run(40, i -> {
+      startedAt[i] = System.nanoTime();
+      return Future.succeededFuture();
+    }, () -> false).await();
+
+    for (int i = 0; i < notBefore.length; i++) {
+      assertThat(startedAt[i]).as("task " + i).isGreaterThanOrEqualTo(notBefore[i] - 1_000_000);
+    }
+    assertThat(startedAt).isSorted();
+  }
 }

@@ -221,20 +221,22 @@ public final class LoadTestApiVerticle extends VerticleBase {
       return Countdown.DEFAULT;
     }
     if (!(value instanceof JsonObject json)) {
-      throw new IllegalArgumentException("countdown must be an object {countdownSeconds, windowSeconds, greetings}");
+      throw new IllegalArgumentException("countdown must be an object {countdownSeconds, windowSeconds, greetings, "
+        + "connectStormSeconds}");
     }
     for (String field : json.fieldNames()) {
-      if (!List.of("countdownSeconds", "windowSeconds", "greetings").contains(field)) {
+      if (!List.of("countdownSeconds", "windowSeconds", "greetings", "connectStormSeconds").contains(field)) {
         throw new IllegalArgumentException("unknown countdown field '" + field + "'; a countdown has countdownSeconds, "
-          + "windowSeconds and greetings (each user's greetings at 00:00)");
+          + "windowSeconds, greetings (each user's at 00:00) and connectStormSeconds");
       }
     }
     Countdown d = Countdown.DEFAULT;
     try {
       return new Countdown(json.getInteger("countdownSeconds", d.countdownSeconds()),
-        json.getInteger("windowSeconds", d.windowSeconds()), json.getInteger("greetings", d.greetings()));
+        json.getInteger("windowSeconds", d.windowSeconds()), json.getInteger("greetings", d.greetings()),
+        json.getInteger("connectStormSeconds", d.connectStormSeconds()));
     } catch (ClassCastException e) {
-      throw new IllegalArgumentException("countdownSeconds, windowSeconds and greetings must be whole numbers");
+      throw new IllegalArgumentException("the countdown's fields must be whole numbers");
     }
   }
 
