@@ -47,12 +47,12 @@ public final class ConsoleSummary {
     }
     JsonObject m = report.getJsonObject("midnight");
     if (m != null) {
-      out.append(String.format("  midnight: %,d greetings sent in the %d s window after a %d s countdown; the last "
+      out.append(String.format("  midnight: %,d greetings due in the %d s window after a %d s countdown sent; the last "
           + "acked %s and delivered %s after 00:00 (%,d of %,d deliveries); peak %,d deliveries/s; backlog acked %s%n",
         m.getLong("burstSent", 0L), m.getInteger("windowSeconds"), m.getInteger("countdownSeconds"),
         seconds(m.getDouble("burstAckedWithinSeconds")), seconds(m.getDouble("burstDeliveredWithinSeconds")),
         m.getLong("burstDelivered", 0L), m.getLong("burstDeliveriesOwed", 0L), m.getLong("peakDeliveriesPerSecond", 0L),
-        m.containsKey("backlogClearedSeconds") ? m.getDouble("backlogClearedSeconds") + " s after the window" : "never"));
+        m.getValue("backlogClearedSeconds") != null ? m.getDouble("backlogClearedSeconds") + " s after the window" : "never"));
     }
     JsonObject client = report.getJsonObject("client");
     if (client != null && client.containsKey("cpuSeconds")) {

@@ -142,10 +142,6 @@ final class LoadRun {
     settled.increment();
   }
 
-  long settledCount() {
-    return settled.sum();
-  }
-
   /** Sends neither acked nor given up yet. */
   long unsettled() {
     return stats.sent.sum() - settled.sum();

@@ -85,14 +85,17 @@ final class RunStats {
   }
 
   /**
-   * The burst in numbers: greetings sent and acked, deliveries owed and made, and seconds from 00:00 to the last
-   * greeting's ack and to its last delivery (null before any).
+   * The burst in numbers: greetings sent and acked, deliveries owed and made, seconds from 00:00 to the last
+   * greeting's ack and to its last delivery, and from the window's end to that ack (null before any).
    */
   JsonObject burst() {
     long start = burstStart;
     long lastAck = burstLastAck.get();
     long lastDelivery = burstLastDelivery.get();
+    long end = burstEnd;
     return new JsonObject().put("burstSent", burstSent.sum()).put("burstAcked", burstAcked.sum())
+      .put("backlogClearedSeconds", lastAck == Long.MIN_VALUE ? null
+        : Math.round(Math.max(0, lastAck - end) / 1e7) / 100.0)
       .put("burstDeliveriesOwed", burstOwed.sum()).put("burstDelivered", burstDelivered.sum())
       .put("burstAckedWithinSeconds", lastAck == Long.MIN_VALUE ? null : Math.round((lastAck - start) / 1e7) / 100.0)
       .put("burstDeliveredWithinSeconds",
