@@ -188,10 +188,9 @@ final class ClientVerticle extends VerticleBase {
 
   private void join() {
     joinAckId = nextAckId++;
-    JsonObject body = new JsonObject().put("room", room.roomId);
-    if (everJoined) {
-      body.put("sinceSeq", room.baseSeq() + contiguous()); // what a reconnect missed comes back first
-    }
+    // Everything of the run from the first join on: what a reconnect missed, and what was sent before a user that
+    // joins late (a connect storm) came in, comes back first, so every member owes every acked message.
+    JsonObject body = new JsonObject().put("room", room.roomId).put("sinceSeq", room.baseSeq() + contiguous());
     ws.writeTextMessage("42" + joinAckId + new JsonArray().add("join").add(body).encode());
   }
 
@@ -343,7 +342,8 @@ final class ClientVerticle extends VerticleBase {
     run.stats().acked.increment();
     run.stats().ackLatency(now - p.scheduledNanos());
     if (room.acked(answer.getLong("seq")) && run.stats().inBurst(p.scheduledNanos())) {
-      run.stats().burstAcked(now, room.members());
+      run.stats().burstAcked(now);
+      room.greetingAcked();
     }
     settle(p.k());
   }

@@ -581,7 +581,7 @@ public final class LoadTestVerticle extends VerticleBase {
       .put("midnight", preset.kind() == Preset.Kind.MIDNIGHT ? midnight.copy()
         .put("countdownSeconds", countdown.countdownSeconds()).put("windowSeconds", countdown.windowSeconds())
         .put("greetings", countdown.greetings()).put("connectStormSeconds", countdown.connectStormSeconds())
-        .mergeIn(s.burst())
+        .mergeIn(s.burst(rooms))
         .put("peakDeliveriesPerSecond", peak(s.timeline(), "delivered")) : null)
       .put("warnings", new JsonArray(warnings(s)))
       .put("client", client(s))

@@ -13,6 +13,7 @@ final class RoomLedger {
   private final long baseSeq;
   private final BitSet acked = new BitSet();
   private int members;
+  private long greetingsAcked;
 
   RoomLedger(long roomId, String name, long baseSeq) {
     this.roomId = roomId;
@@ -40,6 +41,15 @@ final class RoomLedger {
     }
     acked.set(index);
     return true;
+  }
+
+  /** One of a midnight's greetings to this room was acked (the first time). */
+  synchronized void greetingAcked() {
+    greetingsAcked++;
+  }
+
+  synchronized long greetingsAcked() {
+    return greetingsAcked;
   }
 
   synchronized BitSet ackedSeqs() {

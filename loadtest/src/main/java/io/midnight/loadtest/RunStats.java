@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,8 +42,6 @@ final class RunStats {
   private final LongAdder burstSent = new LongAdder();
   private final LongAdder burstAcked = new LongAdder();
   private final LongAdder burstDelivered = new LongAdder();
-  /** Deliveries the acked greetings owe: each one's room members. */
-  private final LongAdder burstOwed = new LongAdder();
   private final LongAccumulator burstLastAck = new LongAccumulator(Math::max, Long.MIN_VALUE);
   private final LongAccumulator burstLastDelivery = new LongAccumulator(Math::max, Long.MIN_VALUE);
 
@@ -72,10 +71,9 @@ final class RunStats {
     burstSent.increment();
   }
 
-  /** A greeting's first ack at {@code now}; its room has {@code members} members to deliver it to. */
-  void burstAcked(long now, int members) {
+  /** A greeting's first ack at {@code now}. */
+  void burstAcked(long now) {
     burstAcked.increment();
-    burstOwed.add(members);
     burstLastAck.accumulate(now);
   }
 
@@ -88,7 +86,11 @@ final class RunStats {
    * The burst in numbers: greetings sent and acked, deliveries owed and made, seconds from 00:00 to the last
    * greeting's ack and to its last delivery, and from the window's end to that ack (null before any).
    */
-  JsonObject burst() {
+  JsonObject burst(List<RoomLedger> rooms) {
+    long owed = 0;
+    for (RoomLedger room : rooms) {
+      owed += room.greetingsAcked() * room.members(); // members as they are at the end: a storm adds them late
+    }
     long start = burstStart;
     long lastAck = burstLastAck.get();
     long lastDelivery = burstLastDelivery.get();
@@ -96,7 +98,7 @@ final class RunStats {
     return new JsonObject().put("burstSent", burstSent.sum()).put("burstAcked", burstAcked.sum())
       .put("backlogClearedSeconds", lastAck == Long.MIN_VALUE ? null
         : Math.round(Math.max(0, lastAck - end) / 1e7) / 100.0)
-      .put("burstDeliveriesOwed", burstOwed.sum()).put("burstDelivered", burstDelivered.sum())
+      .put("burstDeliveriesOwed", owed).put("burstDelivered", burstDelivered.sum())
       .put("burstAckedWithinSeconds", lastAck == Long.MIN_VALUE ? null : Math.round((lastAck - start) / 1e7) / 100.0)
       .put("burstDeliveredWithinSeconds",
         lastDelivery == Long.MIN_VALUE ? null : Math.round((lastDelivery - start) / 1e7) / 100.0);
