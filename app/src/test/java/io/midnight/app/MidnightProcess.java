@@ -59,14 +59,15 @@ final class MidnightProcess implements AutoCloseable {
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (System.nanoTime() < deadline) {
         if (!started.process.isAlive()) {
-          throw new IllegalStateException("midnight exited with " + started.process.exitValue() + "; see " + log);
+          throw new IllegalStateException("midnight exited with " + started.process.exitValue() + "; its log ends:"
+            + tail(log));
         }
         if (port == 0 ? java.nio.file.Files.readString(log).contains("] is up") : healthy(started.api)) {
           return started;
         }
         Thread.sleep(100);
       }
-      throw new IllegalStateException("midnight did not come up within 90 s; see " + log);
+      throw new IllegalStateException("midnight did not come up within 90 s; its log ends:" + tail(log));
     } catch (Throwable e) {
       started.close(); // never leave a server behind the test that started it
       throw e;
@@ -97,6 +98,17 @@ final class MidnightProcess implements AutoCloseable {
       if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
       }
+    }
+  }
+
+  /** The last lines of a log, for a failure message: the test's temporary directory is gone once it ends. */
+  static String tail(Path log) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(log);
+      return System.lineSeparator() + String.join(System.lineSeparator(),
+        lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException | RuntimeException e) {
+      return " (unreadable: " + e.getMessage() + ")";
     }
   }
 }

@@ -56,9 +56,11 @@ public final class ConsoleSummary {
     }
     JsonObject client = report.getJsonObject("client");
     if (client != null && client.containsKey("cpuSeconds")) {
-      out.append(String.format("  load generator: %,d sockets, %.1f CPU s; %,d sends and %,d deliveries per CPU s%n",
+      out.append(String.format("  load generator: %,d sockets, %.1f CPU s; %,d sends and %,d deliveries per CPU s%s%n",
         client.getInteger("socketsHeld"), client.getDouble("cpuSeconds"), client.getLong("sentPerCpuSecond"),
-        client.getLong("deliveriesPerCpuSecond")));
+        client.getLong("deliveriesPerCpuSecond"), client.containsKey("deliveriesPerCpuSecondFromFirstSend")
+          ? String.format(" (%,d per CPU s from the first send on)", client.getLong("deliveriesPerCpuSecondFromFirstSend"))
+          : ""));
     }
     report.getJsonArray("warnings", new JsonArray())
       .forEach(w -> out.append("  warning: ").append(w).append('\n'));

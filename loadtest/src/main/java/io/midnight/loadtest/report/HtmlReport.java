@@ -280,6 +280,10 @@ public final class HtmlReport {
         kv(sb, "generator sends / CPU s", esc(Fmt.num(num(client, "sentPerCpuSecond"))), null);
         kv(sb, "generator deliveries / CPU s", esc(Fmt.num(num(client, "deliveriesPerCpuSecond"))), null);
       }
+      if (client.containsKey("deliveriesPerCpuSecondFromFirstSend")) {
+        kv(sb, "… from the first send on", esc(Fmt.num(num(client, "deliveriesPerCpuSecondFromFirstSend"))
+          + " per CPU s (" + Fmt.num(num(client, "cpuSecondsFromFirstSend"), 1) + " CPU s)"), null);
+      }
       sb.append("</table>\n");
     }
     sb.append("</div>\n</section>\n");
