@@ -188,9 +188,12 @@ final class ClientVerticle extends VerticleBase {
 
   private void join() {
     joinAckId = nextAckId++;
-    // Everything of the run from the first join on: what a reconnect missed, and what was sent before a user that
-    // joins late (a connect storm) came in, comes back first, so every member owes every acked message.
-    JsonObject body = new JsonObject().put("room", room.roomId).put("sinceSeq", room.baseSeq() + contiguous());
+    // What a reconnect missed, and what was sent before a user that joins once sending started (a connect storm)
+    // came in, comes back first, so every member owes every acked message. Joins before any send ask no replay.
+    JsonObject body = new JsonObject().put("room", room.roomId);
+    if (everJoined || run.sendingPlanned()) {
+      body.put("sinceSeq", room.baseSeq() + contiguous());
+    }
     ws.writeTextMessage("42" + joinAckId + new JsonArray().add("join").add(body).encode());
   }
 

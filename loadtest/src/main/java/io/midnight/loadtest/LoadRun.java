@@ -96,6 +96,11 @@ final class LoadRun {
     giveUpNanos = endNanos + sendingNanos + TimeUnit.MILLISECONDS.toNanos(SETTLE_GRACE_MILLIS);
   }
 
+  /** Whether sending is planned: a user that joins from now on may have missed messages of the run. */
+  boolean sendingPlanned() {
+    return giveUpNanos != Long.MAX_VALUE;
+  }
+
   /** When every send still unanswered is given up (System.nanoTime; far future before sending starts). */
   long giveUpNanos() {
     return giveUpNanos;

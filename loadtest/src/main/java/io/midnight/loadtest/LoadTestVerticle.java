@@ -286,8 +286,8 @@ public final class LoadTestVerticle extends VerticleBase {
 
   /**
    * A midnight with a connect storm: the countdown starts now, the users connect evenly over its last
-   * {@code connectStormSeconds} seconds, and sending starts at 00:00 (a send due while the connect phase still ran
-   * goes out as soon as it ends, its latency counted from when it was due).
+   * {@code connectStormSeconds} seconds, and sending starts at 00:00, each user's as soon as it has joined (a user
+   * still connecting at 00:00 sends what was due at once, its latency counted from when it was due).
    */
   private Future<JsonObject> stormThenSend(List<String> tokens) {
     long zero = System.nanoTime() + TimeUnit.SECONDS.toNanos(countdown.countdownSeconds());
