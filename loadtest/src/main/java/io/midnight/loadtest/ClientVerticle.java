@@ -1,6 +1,8 @@
 package io.midnight.loadtest;
 
 import io.midnight.common.RetryAfter;
+import io.midnight.common.socketio.EnginePacket;
+import io.midnight.common.socketio.EventFrames;
 import io.midnight.common.socketio.EventScan;
 import io.midnight.common.socketio.SocketIoPacket;
 import io.vertx.core.Future;
@@ -45,6 +47,11 @@ final class ClientVerticle extends VerticleBase {
   private record Attempt(Pending pending, long ackTimer) {
   }
 
+  private static final String PING = EnginePacket.of(EnginePacket.PING).encodeText();
+  private static final String PONG = EnginePacket.of(EnginePacket.PONG).encodeText();
+  /** The Socket.IO CONNECT to the default namespace that answers the Engine.IO open. */
+  private static final String CONNECT = EventFrames.engine(
+    SocketIoPacket.connect(SocketIoPacket.DEFAULT_NAMESPACE, null).encodeText());
   private static final byte[] MESSAGE = EventScan.eventPrefix("message");
   private static final byte[] SEQ = EventScan.key("seq");
   private static final byte[] TEXT = EventScan.key("text");
@@ -171,10 +178,10 @@ final class ClientVerticle extends VerticleBase {
   private void onFrame(String frame) {
     if (frame.startsWith("43")) {
       onAck(frame);
-    } else if (frame.equals("2")) {
-      ws.writeTextMessage("3");
+    } else if (frame.equals(PING)) {
+      ws.writeTextMessage(PONG);
     } else if (frame.startsWith("0{")) {
-      ws.writeTextMessage("40");
+      ws.writeTextMessage(CONNECT);
     } else if (frame.startsWith("40")) {
       open = true;
       run.stats().connected.incrementAndGet();
@@ -194,7 +201,13 @@ final class ClientVerticle extends VerticleBase {
     if (everJoined || run.sendingPlanned()) {
       body.put("sinceSeq", room.baseSeq() + contiguous());
     }
-    ws.writeTextMessage("42" + joinAckId + new JsonArray().add("join").add(body).encode());
+    emit(joinAckId, "join", body);
+  }
+
+  /** An event with an ack id, through the codec in {@code common}. */
+  private void emit(long ackId, String event, JsonObject body) {
+    ws.writeTextMessage(EventFrames.engine(SocketIoPacket.event(SocketIoPacket.DEFAULT_NAMESPACE, ackId,
+      new JsonArray().add(event).add(body)).encodeText()));
   }
 
   /** How many seqs after the base were received without a hole. */
@@ -255,7 +268,7 @@ final class ClientVerticle extends VerticleBase {
     JsonObject body = new JsonObject().put("room", room.roomId)
       .put("text", Greetings.text(user, p.k(), p.scheduledNanos()))
       .put("clientMsgId", run.runId() + "-" + user + "-" + p.k());
-    ws.writeTextMessage("42" + ackId + new JsonArray().add("message").add(body).encode());
+    emit(ackId, "message", body);
   }
 
   /** The message got its answer or was given up: no attempt of it is awaited any more, and no timer of it runs. */
