@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
     "strong (500, 20, 120 s, 0.2), extreme (1,000, 25, 180 s, 0.1), mega (5,000, 30, 300 s, 0.01),",
     "ultra (10,000, 35, 600 s, 0.005): bigger rooms get less per user, as every message reaches every member;",
     "connections (1,000 users, 30 s): connect, hold, disconnect, no messages;",
-    "midnight (1,000 users, 10 rooms, 40 s at 0.2 msgs/s): a countdown, then at 00:00 every user greets",
-    "(see --countdown); other --users or --rooms without --rate keep its base 20,000 deliveries/s.",
+    "midnight (1,000 users, 10 rooms, 40 s at 0.2 msgs/s): a countdown, then every user greets at 00:00",
+    "(--countdown, --greetings, --burst-window, --connect-storm); other --users or --rooms without --rate",
+    "keep its base chat at 20,000 deliveries/s.",
     "Without --target a Midnight server runs in a child process on a temporary data directory (or --data),",
     "so that the server's sockets and the clients' count against different open-file limits.",
     "Writes report.html and report.json under --report DIR (default reports/<timestamp>-<preset>/)."})
