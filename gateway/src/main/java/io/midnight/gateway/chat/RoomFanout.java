@@ -3,12 +3,14 @@ package io.midnight.gateway.chat;
 import io.midnight.common.Addresses;
 import io.midnight.common.socketio.EventFrames;
 import io.midnight.gateway.engine.SharedFrame;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -35,6 +37,8 @@ import java.util.Set;
  */
 final class RoomFanout {
 
+  /** Deliveries fanned out per loop task before the work queued behind them gets its turn. */
+  static final int FAN_OUT_SLICE = 16;
   static final long PRESENCE_MILLIS = 250;
   static final long MAX_PRESENCE_MILLIS = 2_000;
   /** When a room newly subscribed in a cluster is read from the store again. */
@@ -54,7 +58,7 @@ final class RoomFanout {
 
     LocalRoom(long id) {
       this.id = id;
-      this.consumer = vertx.eventBus().consumer(Addresses.room(id), m -> deliver(this, Delivery.of(m.body())));
+      this.consumer = vertx.eventBus().consumer(Addresses.room(id), m -> enqueue(this, m.body()));
     }
 
     void changed() {
@@ -71,13 +75,22 @@ final class RoomFanout {
     }
   }
 
+  /** A delivery waiting for its fan-out slice. */
+  private record Queued(LocalRoom room, JsonObject message) {
+  }
+
   private final Vertx vertx;
+  private final Context context;
   private final ChatNode node;
   private final Map<Long, LocalRoom> rooms = new HashMap<>();
+  /** Deliveries in arrival order (so per room in seq order), fanned out {@link #FAN_OUT_SLICE} per loop task. */
+  private final ArrayDeque<Queued> queued = new ArrayDeque<>();
+  private boolean sliceScheduled;
   private final long presenceTimer;
 
   RoomFanout(Vertx vertx, ChatNode node) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.node = node;
     this.presenceTimer = vertx.setPeriodic(PRESENCE_MILLIS, t -> announcePresence());
   }
@@ -107,6 +120,32 @@ final class RoomFanout {
     if (room.members.isEmpty()) {
       room.consumer.unregister();
       rooms.remove(cursor.room);
+    }
+  }
+
+  /**
+   * Queues a delivery and makes sure a slice will fan it out. A slice is a task at the tail of the loop's queue, so
+   * what was queued before it (the acks of sends, joins, polls) runs first: in a burst a sender's ack waits for one
+   * slice of fan-out, not for the fan-out of every message that arrived before it. The sockets are still flushed
+   * once per loop iteration, after all its slices ({@code LoopFlusher}).
+   */
+  private void enqueue(LocalRoom room, JsonObject message) {
+    queued.add(new Queued(room, message));
+    if (!sliceScheduled) {
+      sliceScheduled = true;
+      context.runOnContext(v -> fanOutSlice());
+    }
+  }
+
+  private void fanOutSlice() {
+    for (int i = 0; i < FAN_OUT_SLICE && !queued.isEmpty(); i++) {
+      Queued next = queued.poll();
+      deliver(next.room(), Delivery.of(next.message()));
+    }
+    if (queued.isEmpty()) {
+      sliceScheduled = false;
+    } else {
+      context.runOnContext(v -> fanOutSlice());
     }
   }
 
@@ -191,6 +230,7 @@ final class RoomFanout {
 
   void close() {
     vertx.cancelTimer(presenceTimer);
+    queued.clear();
     rooms.values().forEach(r -> {
       r.consumer.unregister();
       r.members.forEach(c -> node.presence.remove(r.id));

@@ -1,6 +1,8 @@
 package io.midnight.gateway.engine;
 
+import io.netty.channel.SingleThreadEventLoop;
 import io.vertx.core.Context;
+import io.vertx.core.internal.ContextInternal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +21,26 @@ public final class LoopFlusher {
   private List<Runnable> pending = new ArrayList<>();
   private List<Runnable> spare = new ArrayList<>();
 
+  /**
+   * Netty's loop, when it runs tasks after each iteration: the flush then waits for every task the iteration runs
+   * (all the fan-out slices and acks queued together), not just for those queued before it.
+   */
+  private final SingleThreadEventLoop loop;
+  private final Runnable flushTask = this::flushAll;
+
   public LoopFlusher(Context context) {
     this.context = context;
+    this.loop = ((ContextInternal) context).nettyEventLoop() instanceof SingleThreadEventLoop l ? l : null;
   }
 
   /** A connection wrote without flushing; {@code flush} runs at the end of the turn. */
   public void schedule(Runnable flush) {
     if (pending.isEmpty()) {
-      context.runOnContext(v -> flushAll());
+      if (loop != null) {
+        loop.executeAfterEventLoopIteration(flushTask);
+      } else {
+        context.runOnContext(v -> flushAll());
+      }
     }
     pending.add(flush);
   }
