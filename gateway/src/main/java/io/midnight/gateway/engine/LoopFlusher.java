@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Flushes, once per event-loop turn, every connection of this loop that was written to during the turn: a room's
- * deliveries written to a socket in one turn leave in one flush (one system call), not one each. The flush runs
- * as a task queued behind what the loop already has to do, so deliveries queued together share it. A connection
- * is scheduled once per turn (its owner keeps a flag, as {@link EngineSession} does).
+ * Flushes, once per event-loop iteration, every connection of this loop that was written to during it: a room's
+ * deliveries written to a socket in one iteration leave in one flush (one system call), not one each. The flush
+ * runs after the iteration's tasks (Netty's after-iteration tasks; a queued task where the loop has none), so all
+ * the fan-out slices and acks the iteration runs share it. A connection is scheduled once per iteration (its owner
+ * keeps a flag, as {@link EngineSession} does).
  *
  * <p>Not thread-safe: one per event loop, used on it only.
  */
@@ -33,7 +34,7 @@ public final class LoopFlusher {
     this.loop = ((ContextInternal) context).nettyEventLoop() instanceof SingleThreadEventLoop l ? l : null;
   }
 
-  /** A connection wrote without flushing; {@code flush} runs at the end of the turn. */
+  /** A connection wrote without flushing; {@code flush} runs at the end of the iteration. */
   public void schedule(Runnable flush) {
     if (pending.isEmpty()) {
       if (loop != null) {
