@@ -92,7 +92,7 @@ class QuickPresetTest {
   void midnightCountdownBurstsAtZeroAndClearsItsBacklog() {
     try (InProcessMidnight midnight = new InProcessMidnight(dir, new JsonObject())) {
       Preset burst = Preset.named("midnight").orElseThrow().with(40, 4, 8, 0.5);
-      LoadTestVerticle test = new LoadTestVerticle(burst, new Countdown(3, 2, 10),
+      LoadTestVerticle test = new LoadTestVerticle(burst, new Countdown(3, 2, 10, 0),
         URI.create("http://127.0.0.1:" + midnight.port), line -> { });
       midnight.vertx.deployVerticle(test).await();
       JsonObject report = test.report().await();

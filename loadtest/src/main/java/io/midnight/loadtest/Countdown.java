@@ -24,10 +24,6 @@ public record Countdown(int countdownSeconds, int windowSeconds, int greetings, 
     }
   }
 
-  public Countdown(int countdownSeconds, int windowSeconds, int greetings) {
-    this(countdownSeconds, windowSeconds, greetings, 0);
-  }
-
   boolean storm() {
     return connectStormSeconds > 0;
   }

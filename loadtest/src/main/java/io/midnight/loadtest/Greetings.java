@@ -70,18 +70,8 @@ public final class Greetings {
 
   /** The tag of a greeting of this tool, or null for any other text. */
   static Tag tag(String text) {
-    int at = text.lastIndexOf(MARK);
-    if (at < 0) {
-      return null;
-    }
-    String[] parts = text.substring(at + MARK.length()).split("\\.");
-    if (parts.length != 3) {
-      return null;
-    }
-    try {
-      return new Tag(Integer.parseInt(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    Buffer bytes = Buffer.buffer(text);
+    return tag(bytes, bytes.length()); // as if the text's closing quote followed it
   }
+
 }

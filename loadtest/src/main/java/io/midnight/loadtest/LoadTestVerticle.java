@@ -83,14 +83,10 @@ public final class LoadTestVerticle extends VerticleBase {
 
   /** {@code countdown} shapes a {@link Preset.Kind#MIDNIGHT} run and is ignored by the others. */
   public LoadTestVerticle(Preset preset, Countdown countdown, URI target, Consumer<String> progress) {
-    if (preset.kind() == Preset.Kind.MIDNIGHT && countdown.storm()
-      && countdown.windowSeconds() > preset.durationSeconds()) {
-      throw new IllegalArgumentException("the burst window (" + countdown.windowSeconds() + " s) must fit in the "
-        + "duration (" + preset.durationSeconds() + " s), which starts at 00:00 after a connect storm");
-    }
-    if (preset.kind() == Preset.Kind.MIDNIGHT && !countdown.storm()
-      && countdown.countdownSeconds() + countdown.windowSeconds() > preset.durationSeconds()) {
-      throw new IllegalArgumentException("the countdown (" + countdown.countdownSeconds() + " s) and the burst window ("
+    // the duration counts from the start of sending: before the countdown, or from 00:00 after a connect storm
+    int sendingBeforeZero = countdown.storm() ? 0 : countdown.countdownSeconds();
+    if (preset.kind() == Preset.Kind.MIDNIGHT && sendingBeforeZero + countdown.windowSeconds() > preset.durationSeconds()) {
+      throw new IllegalArgumentException("the countdown (" + sendingBeforeZero + " s of sending) and the burst window ("
         + countdown.windowSeconds() + " s) must fit in the duration (" + preset.durationSeconds() + " s)");
     }
     this.preset = preset;

@@ -27,7 +27,7 @@ class MidnightShapeTest {
 
   @Test
   void theBurstIsAnnouncedWithWhatItOwes() {
-    List<String> lines = LoadAdvice.lines(Preset.MIDNIGHT.with(10_000, 35, null, null), new Countdown(15, 2, 1));
+    List<String> lines = LoadAdvice.lines(Preset.MIDNIGHT.with(10_000, 35, null, null), new Countdown(15, 2, 1, 0));
     assertThat(lines).hasSize(1);
     assertThat(lines.get(0)).contains("10,000 greeting(s) within 2 s of 00:00 owe 2,857,143 deliveries");
   }
@@ -41,7 +41,7 @@ class MidnightShapeTest {
 
   @Test
   void aCountdownTakesGreetingsNotAMultiplier() {
-    assertThat(new Countdown(10, 1, 1)).isEqualTo(Countdown.DEFAULT);
-    assertThatThrownBy(() -> new Countdown(10, 1, 0)).hasMessageContaining("1 to 1000 greetings per user");
+    assertThat(new Countdown(10, 1, 1, 0)).isEqualTo(Countdown.DEFAULT);
+    assertThatThrownBy(() -> new Countdown(10, 1, 0, 0)).hasMessageContaining("1 to 1000 greetings per user");
   }
 }
