@@ -3,6 +3,7 @@ package io.midnight.app;
 import io.midnight.loadtest.Countdown;
 import io.midnight.loadtest.LoadTestVerticle;
 import io.midnight.loadtest.Preset;
+import io.midnight.loadtest.Workers;
 import io.midnight.loadtest.api.PresetStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +29,9 @@ import java.util.stream.Collectors;
     "keep its base chat at 20,000 deliveries/s.",
     "Without --target a Midnight server runs in a child process on a temporary data directory (or --data),",
     "so that the server's sockets and the clients' count against different open-file limits.",
+    "More users than one process holds (loadtest.usersPerWorker, 15,000 by default) run in load worker",
+    "processes on this machine (--workers N to choose); --remote-workers N waits for workers started elsewhere",
+    "with 'midnight load-worker --coordinator URL'.",
     "Writes report.html and report.json under --report DIR (default reports/<timestamp>-<preset>/)."})
 final class LoadCommand implements Callable<Integer> {
 
@@ -79,6 +83,29 @@ final class LoadCommand implements Callable<Integer> {
     description = "unsettled sends per user; a send due past it is skipped and counted (default ${DEFAULT-VALUE})")
   int maxInFlight = LoadTestVerticle.DEFAULT_MAX_IN_FLIGHT;
 
+  @Option(names = "--workers", paramLabel = "N",
+    description = "run the users in N load worker processes on this machine (default: as many as the users need "
+      + "at --users-per-worker each; 0 = all in this process)")
+  Integer workers;
+
+  @Option(names = "--users-per-worker", paramLabel = "N",
+    description = "users one process holds before workers are used (default: config loadtest.usersPerWorker, "
+      + "15,000: one process may have 20,000 open files here)")
+  Integer usersPerWorker;
+
+  @Option(names = "--remote-workers", paramLabel = "N",
+    description = "also wait for N workers started on other machines with 'midnight load-worker --coordinator URL' "
+      + "(the URL is printed; see --control)")
+  int remoteWorkers;
+
+  @Option(names = "--control", paramLabel = "HOST:PORT",
+    description = "where the load workers' control channel listens (default 127.0.0.1 on a free port; give an "
+      + "address other machines reach for --remote-workers)")
+  String control;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "a JSON or YAML configuration file (loadtest.usersPerWorker)")
+  String config;
+
   @Option(names = "--data", paramLabel = "DIR", description = "data directory of the server it starts (default: a temporary one)")
   Path data;
 
@@ -88,6 +115,30 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--fail-on", paramLabel = "RULES",
     description = "exit 1 when a rule holds, e.g. lost>0,duplicated>0,p99>50ms,errors>0 (p99: ack p99)")
   String failOn;
+
+  /** The load workers this run uses, or null when its users stay in this process. */
+  Workers workers(JsonObject resolvedConfig, int users) {
+    int perWorker = usersPerWorker != null ? usersPerWorker
+      : resolvedConfig.getJsonObject("loadtest", new JsonObject()).getInteger("usersPerWorker",
+        Workers.DEFAULT_USERS_PER_WORKER);
+    int local = workers != null ? workers : Workers.needed(users, perWorker);
+    if (local < 0 || remoteWorkers < 0) {
+      throw new IllegalArgumentException("--workers and --remote-workers cannot be negative");
+    }
+    if (local + remoteWorkers == 0) {
+      return null;
+    }
+    if (control == null) {
+      return new Workers(local, remoteWorkers, "127.0.0.1", 0);
+    }
+    int colon = control.lastIndexOf(':');
+    try {
+      return new Workers(local, remoteWorkers, control.substring(0, Math.max(0, colon)).replaceAll("^\\[|]$", ""),
+        Integer.parseInt(control.substring(colon + 1)));
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("--control wants HOST:PORT, e.g. 0.0.0.0:7400; got '" + control + "'");
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -112,6 +163,14 @@ final class LoadCommand implements Callable<Integer> {
     }
     Vertx vertx = MidnightNode.vertx();
     ServerProcess server = null;
+    Workers fleet;
+    try {
+      fleet = workers(MidnightNode.config(vertx, config, new JsonObject()).await(), chosen.users());
+    } catch (Exception e) {
+      vertx.close().await();
+      System.err.println("midnight: " + e.getMessage());
+      return 2;
+    }
     try {
       URI url = target;
       if (url == null) { // a temporary data directory goes with the server (ServerProcess)
@@ -120,7 +179,7 @@ final class LoadCommand implements Callable<Integer> {
         url = server.url;
       }
       JsonObject result = LoadRunner.run(vertx, chosen, shape, url, gateways, report, System.out,
-        test -> test.connectWindow(connectWindow).maxInFlight(maxInFlight));
+        test -> test.connectWindow(connectWindow).maxInFlight(maxInFlight).workers(fleet));
       String broken = rules.broken(result);
       if (broken != null) {
         System.out.println("  --fail-on: " + broken);

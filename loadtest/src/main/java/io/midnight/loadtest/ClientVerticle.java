@@ -98,6 +98,10 @@ final class ClientVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  int user() {
+    return user;
+  }
+
   /** Completes when the client has joined its room the first time (or fails after its connect attempts). */
   Future<Void> joined() {
     return joinedOnce.future();
@@ -266,7 +270,7 @@ final class ClientVerticle extends VerticleBase {
     });
     byAckId.put(ackId, new Attempt(p, timer));
     JsonObject body = new JsonObject().put("room", room.roomId)
-      .put("text", Greetings.text(user, p.k(), p.scheduledNanos()))
+      .put("text", Greetings.text(user, p.k(), RunClock.wallMicros(p.scheduledNanos())))
       .put("clientMsgId", run.runId() + "-" + user + "-" + p.k());
     emit(ackId, "message", body);
   }
@@ -423,8 +427,9 @@ final class ClientVerticle extends VerticleBase {
         ownSeen.set((int) tag.k());
       }
       long now = System.nanoTime();
-      run.stats().endToEndLatency(now - tag.scheduledNanos());
-      if (run.stats().inBurst(tag.scheduledNanos())) {
+      long scheduled = RunClock.nanoTime(tag.scheduledMicros()); // the sender may be another worker
+      run.stats().endToEndLatency(now - scheduled);
+      if (run.stats().inBurst(scheduled)) {
         run.stats().burstDelivered(now);
       }
     }

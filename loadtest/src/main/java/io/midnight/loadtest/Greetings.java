@@ -20,19 +20,22 @@ public final class Greetings {
     "🎁 May this year be filled with wonderful surprises! 🎁",
     "⭐ Wishing you health, wealth, and happiness! ⭐");
 
-  /** Ends every greeting of a run: {@code ~<user>.<k>.<scheduled nanos>}. */
+  /** Ends every greeting of a run: {@code ~<user>.<k>.<scheduled time>}. */
   private static final String MARK = " ~";
 
-  /** Who sent a greeting (user number, its k-th message) and when it was scheduled. */
-  record Tag(int user, long k, long scheduledNanos) {
+  /** Who sent a greeting (user number, its k-th message) and when it was scheduled (wall clock, microseconds). */
+  record Tag(int user, long k, long scheduledMicros) {
   }
 
   private Greetings() {
   }
 
-  /** The k-th greeting of a user, tagged with the user, k and the scheduled send time (this JVM's nanoTime). */
-  static String text(int user, long k, long scheduledNanos) {
-    return MESSAGES.get((int) ((user + k) % MESSAGES.size())) + MARK + user + "." + k + "." + scheduledNanos;
+  /**
+   * The k-th greeting of a user, tagged with the user, k and the scheduled send time (wall-clock microseconds, so a
+   * receiver in another load worker reads the same instant).
+   */
+  static String text(int user, long k, long scheduledMicros) {
+    return MESSAGES.get((int) ((user + k) % MESSAGES.size())) + MARK + user + "." + k + "." + scheduledMicros;
   }
 
   /**
@@ -53,7 +56,7 @@ public final class Greetings {
         i--;
       }
       if (p == 2 && digits > 0 && i >= 0 && frame.getByte(i) == '-') {
-        value = -value; // nanoTime may be negative on some platforms
+        value = -value; // a clock before 1970
         i--;
       }
       if (digits == 0 || i < 1 || frame.getByte(i) != (p == 0 ? '~' : '.')) {

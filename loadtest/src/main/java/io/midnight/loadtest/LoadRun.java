@@ -60,6 +60,7 @@ final class LoadRun {
   private final String runId;
   private final List<URI> gateways;
   private final List<WebSocketClient> webSockets;
+  private final int firstClient;
   private final int usersPerClient;
   private final int maxInFlight;
   private final RunStats stats = new RunStats();
@@ -69,16 +70,19 @@ final class LoadRun {
 
   /**
    * {@code gateways}: where the users' sockets go, user i to {@code gateways[i % size]}. {@code webSockets}: one
-   * client per source address, each serving {@code usersPerClient} users in turn. {@code maxInFlight}: unsettled
-   * sends per client.
+   * client per source address, each serving {@code usersPerClient} users in turn, the first of them users
+   * {@code firstClient * usersPerClient} on (a load worker holds a slice). {@code maxInFlight}: unsettled sends per
+   * client.
    */
-  LoadRun(String runId, List<URI> gateways, List<WebSocketClient> webSockets, int usersPerClient, int maxInFlight) {
+  LoadRun(String runId, List<URI> gateways, List<WebSocketClient> webSockets, int firstClient, int usersPerClient,
+          int maxInFlight) {
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("messages in flight per client must be at least 1; got " + maxInFlight);
     }
     this.runId = runId;
     this.gateways = List.copyOf(gateways);
     this.webSockets = List.copyOf(webSockets);
+    this.firstClient = firstClient;
     this.usersPerClient = usersPerClient;
     this.maxInFlight = maxInFlight;
   }
@@ -94,6 +98,14 @@ final class LoadRun {
    */
   void sendingUntil(long endNanos, long sendingNanos) {
     giveUpNanos = endNanos + sendingNanos + TimeUnit.MILLISECONDS.toNanos(SETTLE_GRACE_MILLIS);
+  }
+
+  /** Follows {@code plan}: sends are given up after its end (as {@link #sendingUntil}), its burst is marked. */
+  void follow(SendPlan plan) {
+    sendingUntil(plan.end(), plan.sendingNanos());
+    if (plan.midnight()) {
+      stats.burstWindow(plan.burstStart(), plan.burstEnd());
+    }
   }
 
   /** Whether sending is planned: a user that joins from now on may have missed messages of the run. */
@@ -126,7 +138,7 @@ final class LoadRun {
 
   /** The client (so the source address) of user number {@code user}. */
   WebSocketClient webSockets(int user) {
-    return webSockets.get(Math.min(webSockets.size() - 1, user / usersPerClient));
+    return webSockets.get(Math.max(0, Math.min(webSockets.size() - 1, user / usersPerClient - firstClient)));
   }
 
   RunStats stats() {

@@ -1,14 +1,11 @@
 package io.midnight.loadtest;
 
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -19,13 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.IntFunction;
-import java.util.function.IntToLongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -52,19 +46,17 @@ public final class LoadTestVerticle extends VerticleBase {
   private final Promise<JsonObject> report = Promise.promise();
   private final String runId = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
   private final Map<String, Double> phases = new LinkedHashMap<>();
-  private final List<ClientVerticle> clients = new ArrayList<>();
-  private final List<String> deployments = new ArrayList<>();
   private final List<RoomLedger> rooms = new ArrayList<>();
   private volatile boolean stopWanted;
   private HttpClient http;
-  private final List<WebSocketClient> webSockets = new ArrayList<>();
-  private final List<String> sourceAddresses = new ArrayList<>();
+  private volatile Fleet fleet;
+  private List<String> sourceAddresses = List.of();
+  private Workers workers;
   private int usersPerSource = USERS_PER_SOURCE_ADDRESS;
   private int connectWindow = DEFAULT_CONNECT_WINDOW;
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private volatile long connectStartNanos;
   private volatile long connectEndNanos;
-  private int connectPeak;
   private volatile int connectJoined;
   private Target api;
   private volatile LoadRun run;
@@ -125,6 +117,15 @@ public final class LoadTestVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * Runs the users in load worker processes instead of this one (the report and live view stay this process's):
+   * for more users than one process's open files allow, or to use more cores than one JVM's clients do.
+   */
+  public LoadTestVerticle workers(Workers workers) {
+    this.workers = workers;
+    return this;
+  }
+
   /** Connects and joins in flight at once (default 500): the next user starts as soon as one is in. */
   public LoadTestVerticle connectWindow(int size) {
     if (size < 1) {
@@ -154,7 +155,7 @@ public final class LoadTestVerticle extends VerticleBase {
       .put("kind", preset.kind().name().toLowerCase());
     if (s != null) {
       JsonObject last = s.lastTick();
-      out.put("created", clients.size()).put("connected", s.connected.get()).put("joined", s.joined.get())
+      out.put("created", fleet.created()).put("connected", s.connected.get()).put("joined", s.joined.get())
         .put("sent", s.sent.sum()).put("acked", s.acked.sum()).put("delivered", s.delivered.sum())
         .put("retries", s.retries.sum()).put("errors", s.errorCount())
         .put("refused", s.refused.sum()).put("skippedClientCap", s.skippedClientCap.sum())
@@ -183,6 +184,7 @@ public final class LoadTestVerticle extends VerticleBase {
     LoadRun current = run;
     if (current != null && !current.stopRequested()) {
       current.requestStop();
+      fleet.requestStop();
       progress.accept("  stop requested: no more sends; draining and verifying what was sent");
     }
   }
@@ -196,24 +198,31 @@ public final class LoadTestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(8));
-    int sources = loopback(target.getHost()) ? Math.min(254, (preset.users() + usersPerSource - 1) / usersPerSource) : 1;
-    int perSource = (preset.users() + sources - 1) / sources;
-    for (int i = 0; i < sources; i++) {
-      WebSocketClientOptions options = new WebSocketClientOptions()
-        .setMaxConnections(Math.max(50, perSource * 2)).setConnectTimeout(10_000);
-      if (sources > 1) {
-        String address = "127.0.0." + (1 + i);
-        options.setLocalAddress(address);
-        sourceAddresses.add(address);
-      }
-      webSockets.add(vertx.createWebSocketClient(options));
+    List<URI> sockets = gateways != null ? gateways : List.of(target);
+    if (workers != null) {
+      run = new LoadRun(runId, sockets, List.of(), 0, 1, maxInFlight); // stats, stop and deadlines: no sockets here
+      java.nio.file.Path logs = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "midnight-workers-" + runId);
+      fleet = new WorkerFleet(context, run, workers.local(), workers.remote(), workers.controlHost(),
+        workers.controlPort(), WorkerFleet.processes(logs), new JsonObject().put("runId", runId)
+        .put("target", target.toString()).put("gateways", new JsonArray(sockets.stream().map(URI::toString).toList()))
+        .put("usersPerSource", usersPerSource).put("maxInFlight", maxInFlight).put("connectWindow", connectWindow),
+        progress);
+      progress.accept(String.format("  load workers: %d on this machine%s (logs in %s)", workers.local(),
+        workers.remote() > 0 ? String.format(", %d to join", workers.remote()) : "", logs));
+      fleet.ready(); // the workers start while the users are created
+    } else {
+      LocalFleet local = LocalFleet.open(context, runId, target, sockets, preset.users(), 0, preset.users(),
+        usersPerSource, maxInFlight, connectWindow);
+      run = local.run();
+      sourceAddresses = local.sourceAddresses();
+      fleet = local;
     }
-    run = new LoadRun(runId, gateways != null ? gateways : List.of(target), webSockets, perSource, maxInFlight);
     if (stopWanted) {
       run.requestStop();
+      fleet.requestStop();
     }
     startedNanos = System.nanoTime();
-    startCpuSeconds = ClientLimits.cpuSeconds();
+    startCpuSeconds = cpuNow();
     long ticker = vertx.setPeriodic(1_000, t -> {
       run.stats().tick(seconds());
       limits.check(run.usersPerClient());
@@ -248,10 +257,6 @@ public final class LoadTestVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private static boolean loopback(String host) {
-    return host.startsWith("127.") || host.equals("localhost");
-  }
-
   private double seconds() {
     return (System.nanoTime() - startedNanos) / 1e9;
   }
@@ -265,7 +270,7 @@ public final class LoadTestVerticle extends VerticleBase {
   private String progressLine() {
     RunStats s = run.stats();
     return String.format("  [%6.1f s] %-8s users %,d  connected %,d  joined %,d (%,d/s)  sent %,d  acked %,d"
-        + "  delivered %,d  retries %,d  refused %,d  skipped %,d  errors %,d", seconds(), phase, clients.size(),
+        + "  delivered %,d  retries %,d  refused %,d  skipped %,d  errors %,d", seconds(), phase, fleet.created(),
       s.connected.get(), s.joined.get(), connectPerSecond(), s.sent.sum(), s.acked.sum(), s.delivered.sum(),
       s.retries.sum(), s.refused.sum(), s.skippedClientCap.sum(), s.errorCount());
   }
@@ -290,13 +295,13 @@ public final class LoadTestVerticle extends VerticleBase {
     long stormStart = zero - TimeUnit.SECONDS.toNanos(countdown.connectStormSeconds());
     long stormNanos = zero - stormStart;
     long end = zero + TimeUnit.SECONDS.toNanos(preset.durationSeconds());
-    IntFunction<SendSchedule> plan = plan(zero, zero, tokens.size());
+    SendPlan plan = plan(zero, zero, tokens.size());
     countDown(zero, zero + TimeUnit.SECONDS.toNanos(countdown.windowSeconds()));
     progress.accept(String.format("  the users connect in the last %d s before 00:00", countdown.connectStormSeconds()));
     return timed("wait", () -> waitUntil(() -> System.nanoTime() >= stormStart || run.stopRequested(), Long.MAX_VALUE))
       .compose(v -> {
-        sendingCpuSeconds = ClientLimits.cpuSeconds(); // a user sends as soon as it is in
-        return timed("connect", () -> connectAll(tokens, i -> stormStart + stormNanos * i / tokens.size(), plan));
+        sendingCpuSeconds = cpuNow(); // a user sends as soon as it is in
+        return timed("connect", () -> connectAll(tokens, new ConnectPace(stormStart, stormNanos, tokens.size()), plan));
       })
       .compose(v -> timed("send", () -> waitUntil(() -> System.nanoTime() >= end || run.stopRequested(),
         Long.MAX_VALUE)))
@@ -304,31 +309,16 @@ public final class LoadTestVerticle extends VerticleBase {
   }
 
   /**
-   * Connects and joins every user through a {@link ConnectWindow}, user i not before {@code notBefore(i)} when it
-   * is given, and sending on {@code plan(i)} as soon as it joined when a plan is given; users that never get in are
-   * left out.
+   * Connects and joins every user, paced when {@code pace} is given, each sending on {@code plan} as soon as it
+   * joined when a plan is given; users that never get in are left out.
    */
-  private Future<Void> connectAll(List<String> tokens, IntToLongFunction notBefore, IntFunction<SendSchedule> plan) {
-    ConnectWindow window = new ConnectWindow(context, connectWindow);
-    if (notBefore != null) {
-      window.paced(notBefore);
-    }
-    connectStartNanos = System.nanoTime();
-    Future<Void> all = window.run(tokens.size(), i -> {
-      RoomLedger room = rooms.get(i % rooms.size());
-      room.member();
-      ClientVerticle client = new ClientVerticle(run, i, tokens.get(i), room);
-      clients.add(client);
-      return vertx.deployVerticle(client, new DeploymentOptions()).onSuccess(deployments::add)
-        .compose(id -> client.joined()).onSuccess(v -> {
-          if (plan != null) {
-            client.startSending(plan.apply(i));
-          }
-        });
-    }, run::stopRequested).onComplete(v -> {
+  private Future<Void> connectAll(List<String> tokens, ConnectPace pace, SendPlan plan) {
+    Future<Void> all = fleet.ready().compose(v -> {
+      connectStartNanos = System.nanoTime(); // not the workers' start
+      return fleet.connect(tokens, rooms, pace, plan);
+    }).onComplete(v -> {
       connectJoined = run.stats().joined.get();
       connectEndNanos = System.nanoTime();
-      connectPeak = window.peak();
     });
     return all.compose(v -> {
       int joined = run.stats().joined.get();
@@ -360,12 +350,9 @@ public final class LoadTestVerticle extends VerticleBase {
    * when {@code countingDown} (the countdown is shown from now), else at {@code first} (it was shown already).
    */
   private Future<Void> sendAll(long first, boolean countingDown) {
-    sendingCpuSeconds = ClientLimits.cpuSeconds();
+    sendingCpuSeconds = cpuNow();
     long burstStart = first + (countingDown ? TimeUnit.SECONDS.toNanos(countdown.countdownSeconds()) : 0);
-    IntFunction<SendSchedule> plan = plan(first, burstStart, clients.size());
-    for (int i = 0; i < clients.size(); i++) {
-      clients.get(i).startSending(plan.apply(i));
-    }
+    fleet.startSending(plan(first, burstStart, preset.users()));
     if (preset.kind() == Preset.Kind.MIDNIGHT && countingDown) {
       countDown(burstStart, burstStart + TimeUnit.SECONDS.toNanos(countdown.windowSeconds()));
     }
@@ -374,25 +361,17 @@ public final class LoadTestVerticle extends VerticleBase {
   }
 
   /**
-   * Every user's send times for a run whose sending starts at {@code first} and lasts the duration, the users'
-   * base grids spread over one interval; a midnight's burst window opens at {@code burstStart}. Call on the run's
-   * context (one random source for all users' greetings).
+   * Every user's send times for a run whose sending starts at {@code first} and lasts the duration; a midnight's
+   * burst window opens at {@code burstStart}. This process's run follows it too (its give-up time, the burst).
    */
-  private IntFunction<SendSchedule> plan(long first, long burstStart, int users) {
-    long interval = (long) (1e9 / preset.ratePerUser());
+  private SendPlan plan(long first, long burstStart, int users) {
     long end = first + TimeUnit.SECONDS.toNanos(preset.durationSeconds());
-    run.sendingUntil(end, end - first);
-    long burstEnd = burstStart + TimeUnit.SECONDS.toNanos(countdown.windowSeconds());
-    boolean isMidnight = preset.kind() == Preset.Kind.MIDNIGHT;
-    if (isMidnight) {
-      run.stats().burstWindow(burstStart, burstEnd);
-    }
-    Random random = new Random(runId.hashCode());
-    return i -> {
-      long start = first + interval * i / users;
-      return isMidnight ? SendSchedule.midnight(start, interval, end, burstStart, burstEnd, countdown.greetings(), random)
-        : SendSchedule.steady(start, interval, end);
-    };
+    SendPlan plan = preset.kind() == Preset.Kind.MIDNIGHT
+      ? SendPlan.midnight(first, end, preset.ratePerUser(), users, burstStart,
+        burstStart + TimeUnit.SECONDS.toNanos(countdown.windowSeconds()), countdown.greetings(), runId.hashCode())
+      : SendPlan.steady(first, end, preset.ratePerUser(), users);
+    run.follow(plan);
+    return plan;
   }
 
   /** Shows the countdown and marks 00:00 and the end of the window. */
@@ -430,7 +409,7 @@ public final class LoadTestVerticle extends VerticleBase {
     long untilGiveUp = TimeUnit.NANOSECONDS.toMillis(Math.max(0, run.giveUpNanos() - System.nanoTime()))
       + LoadRun.ackTimeoutMillis(LoadRun.SEND_ATTEMPTS);
     long ackDeadline = System.currentTimeMillis() + Math.min(LoadRun.maxSettleMillis(), untilGiveUp) + 5_000;
-    return waitUntil(() -> run.unsettled() <= 0, ackDeadline)
+    return waitUntil(() -> fleet.unsettled() <= 0, ackDeadline)
       .compose(v -> {
         long[] last = {-1, System.currentTimeMillis()};
         long deadline = System.currentTimeMillis() + 30_000;
@@ -475,22 +454,13 @@ public final class LoadTestVerticle extends VerticleBase {
   }
 
   private Future<Void> stopClients() {
-    List<Future<Void>> undeployed = new ArrayList<>();
-    deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
-    deployments.clear();
-    return Future.join(undeployed).<Void>mapEmpty().recover(e -> Future.succeededFuture())
-      .eventually(() -> {
-        List<Future<Void>> closed = new ArrayList<>();
-        webSockets.forEach(ws -> closed.add(ws.close()));
-        closed.add(http.close());
-        return Future.join(closed);
-      });
+    Future<Void> closed = fleet == null ? Future.succeededFuture() : fleet.close();
+    return closed.recover(e -> Future.succeededFuture()).eventually(() -> http.close());
   }
 
   // ---- verification and report ----
 
   private Future<JsonObject> verify() {
-    List<ClientVerticle.Result> results = clients.stream().map(ClientVerticle::result).toList();
     // a store that cannot answer (e.g. still working off an overload) leaves its rooms unchecked, said in the
     // verdict; the deliveries are verified all the same and the report is written
     List<String> storeErrors = new ArrayList<>();
@@ -498,20 +468,22 @@ public final class LoadTestVerticle extends VerticleBase {
       storeErrors.add(e.getMessage());
       return Future.succeededFuture(null);
     })).toList();
-    return Future.all(stored).map(all -> buildReport(results, Verification.ofDelivery(rooms, results,
-      stored.stream().map(Future::result).toList(), run.stats().sent.sum(),
-      storeErrors.isEmpty() ? null : storeErrors.get(0))));
+    return fleet.verify(rooms).compose(outcome -> Future.all(stored).map(all -> buildReport(outcome,
+      Verification.ofDelivery(rooms, outcome.rooms(), stored.stream().map(Future::result).toList(),
+        run.stats().sent.sum(), storeErrors.isEmpty() ? null : storeErrors.get(0), fleet.unverifiable()))));
   }
 
   private Future<JsonObject> verifyConnections() {
     int joined = run.stats().joined.get();
     int held = minHeld == Integer.MAX_VALUE ? 0 : minHeld;
-    JsonObject report = buildReport(clients.stream().map(ClientVerticle::result).toList(),
-      Verification.ofConnections(preset.users(), joined, held, preset.durationSeconds()));
-    report.put("connections", new JsonObject().put("attempted", preset.users()).put("joined", joined)
-      .put("minHeld", held).put("connectPerSecond", phases.containsKey("connect") && phases.get("connect") > 0
-        ? Math.round(joined / phases.get("connect")) : joined));
-    return Future.succeededFuture(report);
+    return fleet.verify(rooms).map(outcome -> {
+      JsonObject report = buildReport(outcome, Verification.ofConnections(preset.users(), joined, held,
+        preset.durationSeconds(), fleet.unverifiable()));
+      report.put("connections", new JsonObject().put("attempted", preset.users()).put("joined", joined)
+        .put("minHeld", held).put("connectPerSecond", phases.containsKey("connect") && phases.get("connect") > 0
+          ? Math.round(joined / phases.get("connect")) : joined));
+      return report;
+    });
   }
 
   private JsonObject runConfig() {
@@ -532,15 +504,16 @@ public final class LoadTestVerticle extends VerticleBase {
    * in this JVM), the sockets it held, and the work done per CPU second.
    */
   private JsonObject client(RunStats s) {
-    double cpu = ClientLimits.cpuSeconds() - startCpuSeconds;
+    double cpu = cpuNow() - startCpuSeconds;
     JsonObject out = new JsonObject().put("processors", Runtime.getRuntime().availableProcessors())
+      .put("workers", workers == null ? 0 : workers.total())
       .put("socketsHeld", s.joined.get()).put("sourceAddresses", Math.max(1, sourceAddresses.size()));
     if (startCpuSeconds >= 0 && cpu > 0) {
       out.put("cpuSeconds", Math.round(cpu * 10) / 10.0)
         .put("sentPerCpuSecond", Math.round(s.sent.sum() / cpu))
         .put("deliveriesPerCpuSecond", Math.round(s.delivered.sum() / cpu));
     }
-    double sending = ClientLimits.cpuSeconds() - sendingCpuSeconds;
+    double sending = cpuNow() - sendingCpuSeconds;
     if (sendingCpuSeconds >= 0 && sending > 0) {
       // without the start (users, the connect phase before sending, most of the JIT's work)
       out.put("cpuSecondsFromFirstSend", Math.round(sending * 10) / 10.0)
@@ -549,11 +522,16 @@ public final class LoadTestVerticle extends VerticleBase {
     return out;
   }
 
+  /** CPU seconds this process and its load workers used so far. */
+  private double cpuNow() {
+    return ClientLimits.cpuSeconds() + (fleet == null ? 0 : fleet.workerCpuSeconds());
+  }
+
   /** The connect phase: how long connecting and joining every user took, and at what rate. */
   private JsonObject connectSummary() {
     double secs = connectEndNanos == 0 ? 0 : (connectEndNanos - connectStartNanos) / 1e9;
     return new JsonObject().put("seconds", Math.round(secs * 100) / 100.0).put("joined", connectJoined)
-      .put("joinsPerSecond", connectPerSecond()).put("window", connectWindow).put("peakInFlight", connectPeak);
+      .put("joinsPerSecond", connectPerSecond()).put("window", connectWindow).put("peakInFlight", fleet.connectPeak());
   }
 
   /** The limits this run hit, beside those of {@link ClientLimits}. */
@@ -575,7 +553,7 @@ public final class LoadTestVerticle extends VerticleBase {
     return timeline.stream().mapToLong(p -> ((JsonObject) p).getLong(field, 0L)).max().orElse(0);
   }
 
-  private JsonObject buildReport(List<ClientVerticle.Result> results, JsonObject verification) {
+  private JsonObject buildReport(Fleet.Outcome outcome, JsonObject verification) {
     RunStats s = run.stats();
     JsonArray phaseList = new JsonArray();
     phases.forEach((name, secs) -> phaseList.add(new JsonObject().put("name", name).put("seconds", secs)));
@@ -593,13 +571,14 @@ public final class LoadTestVerticle extends VerticleBase {
         .put("peakDeliveriesPerSecond", peak(s.timeline(), "delivered")) : null)
       .put("warnings", new JsonArray(warnings(s)))
       .put("client", client(s))
+      .put("workers", fleet.workers())
       .put("config", runConfig())
       .put("phases", phaseList)
       .put("connect", connectSummary())
       .put("totals", new JsonObject()
         .put("users", preset.users())
-        .put("connected", results.stream().filter(ClientVerticle.Result::everJoined).count())
-        .put("reconnects", results.stream().mapToInt(ClientVerticle.Result::reconnects).sum())
+        .put("connected", outcome.everJoined())
+        .put("reconnects", outcome.reconnects())
         .put("sent", s.sent.sum())
         .put("acked", s.acked.sum())
         .put("retries", s.retries.sum())

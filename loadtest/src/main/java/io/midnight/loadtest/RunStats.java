@@ -5,9 +5,13 @@ import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +20,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What every client of a run reports, from any thread: counters, latency histograms (microseconds, measured from
- * the scheduled time, so a stalled server shows in them), and one timeline point per second. Thread-safe.
+ * the scheduled time, so a stalled server shows in them), and one timeline point per second. A load worker ships
+ * what changed each second ({@link #delta()}); the main process adds it into its own ({@link #absorb}), so its
+ * timeline, totals and percentiles are those of all workers together. Thread-safe.
  */
 final class RunStats {
 
@@ -51,6 +57,12 @@ final class RunStats {
   private final Histogram ackTotal = new Histogram(MAX_MICROS, 3);
   private final Histogram endToEndTotal = new Histogram(MAX_MICROS, 3);
   private final Histogram connectTotal = new Histogram(MAX_MICROS, 3);
+  /** What workers recorded since the last tick, added into the interval histograms there. */
+  private final Histogram absorbedAck = new Histogram(MAX_MICROS, 3);
+  private final Histogram absorbedEndToEnd = new Histogram(MAX_MICROS, 3);
+  private final Histogram absorbedConnect = new Histogram(MAX_MICROS, 3);
+  /** A worker's counters as of its last {@link #delta()}. */
+  private final Map<String, Long> shipped = new HashMap<>();
   private final JsonArray timeline = new JsonArray();
   private long lastSent;
   private long lastAcked;
@@ -130,11 +142,11 @@ final class RunStats {
 
   /** Closes one second of the timeline (called once a second by the run): rates and that second's percentiles. */
   synchronized JsonObject tick(double t) {
-    Histogram ackInterval = ack.getIntervalHistogram();
-    Histogram e2eInterval = endToEnd.getIntervalHistogram();
+    Histogram ackInterval = interval(ack, absorbedAck);
+    Histogram e2eInterval = interval(endToEnd, absorbedEndToEnd);
     ackTotal.add(ackInterval);
     endToEndTotal.add(e2eInterval);
-    connectTotal.add(connect.getIntervalHistogram());
+    connectTotal.add(interval(connect, absorbedConnect));
     long s = sent.sum();
     long a = acked.sum();
     long d = delivered.sum();
@@ -169,13 +181,121 @@ final class RunStats {
 
   /** Whole-run percentiles, including what was recorded since the last tick. */
   synchronized JsonObject latency() {
-    ackTotal.add(ack.getIntervalHistogram());
-    endToEndTotal.add(endToEnd.getIntervalHistogram());
-    connectTotal.add(connect.getIntervalHistogram());
+    ackTotal.add(interval(ack, absorbedAck));
+    endToEndTotal.add(interval(endToEnd, absorbedEndToEnd));
+    connectTotal.add(interval(connect, absorbedConnect));
     return new JsonObject()
       .put("ackMs", summary(ackTotal))
       .put("endToEndMs", summary(endToEndTotal))
       .put("connectMs", summary(connectTotal));
+  }
+
+  /** What this process recorded since it was last asked, plus what workers shipped meanwhile. */
+  private static Histogram interval(Recorder local, Histogram absorbed) {
+    Histogram interval = local.getIntervalHistogram();
+    interval.add(absorbed);
+    absorbed.reset();
+    return interval;
+  }
+
+  private Map<String, Long> counts() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("sent", sent.sum());
+    counts.put("acked", acked.sum());
+    counts.put("retries", retries.sum());
+    counts.put("delivered", delivered.sum());
+    counts.put("refused", refused.sum());
+    counts.put("skippedClientCap", skippedClientCap.sum());
+    counts.put("writeQueueFull", writeQueueFull.sum());
+    counts.put("connected", (long) connected.get());
+    counts.put("joined", (long) joined.get());
+    counts.put("burstSent", burstSent.sum());
+    counts.put("burstAcked", burstAcked.sum());
+    counts.put("burstDelivered", burstDelivered.sum());
+    errors.forEach((kind, n) -> counts.put("error:" + kind, n.sum()));
+    return counts;
+  }
+
+  /**
+   * A worker's second: every counter's change since the last call (the connected and joined gauges too), the
+   * latency recorded meanwhile (compressed HdrHistograms), and the burst's last ack and delivery (wall clock).
+   * The worker calls this instead of {@link #tick}.
+   */
+  synchronized JsonObject delta() {
+    JsonObject changed = new JsonObject();
+    counts().forEach((name, now) -> {
+      long before = shipped.getOrDefault(name, 0L);
+      if (now != before) {
+        changed.put(name, now - before);
+        shipped.put(name, now);
+      }
+    });
+    JsonObject out = new JsonObject().put("counts", changed)
+      .put("ack", encode(ack.getIntervalHistogram()))
+      .put("endToEnd", encode(endToEnd.getIntervalHistogram()))
+      .put("connect", encode(connect.getIntervalHistogram()));
+    long lastAck = burstLastAck.get();
+    long lastDelivery = burstLastDelivery.get();
+    if (lastAck != Long.MIN_VALUE) {
+      out.put("burstLastAck", RunClock.wallMicros(lastAck));
+    }
+    if (lastDelivery != Long.MIN_VALUE) {
+      out.put("burstLastDelivery", RunClock.wallMicros(lastDelivery));
+    }
+    return out;
+  }
+
+  /** Adds a worker's {@link #delta()} into this process's figures (taken into the timeline at the next tick). */
+  synchronized void absorb(JsonObject delta) {
+    delta.getJsonObject("counts").forEach(e -> {
+      long n = ((Number) e.getValue()).longValue();
+      switch (e.getKey()) {
+        case "sent" -> sent.add(n);
+        case "acked" -> acked.add(n);
+        case "retries" -> retries.add(n);
+        case "delivered" -> delivered.add(n);
+        case "refused" -> refused.add(n);
+        case "skippedClientCap" -> skippedClientCap.add(n);
+        case "writeQueueFull" -> writeQueueFull.add(n);
+        case "connected" -> connected.addAndGet((int) n);
+        case "joined" -> joined.addAndGet((int) n);
+        case "burstSent" -> burstSent.add(n);
+        case "burstAcked" -> burstAcked.add(n);
+        case "burstDelivered" -> burstDelivered.add(n);
+        default -> errors.computeIfAbsent(e.getKey().substring("error:".length()), k -> new LongAdder()).add(n);
+      }
+    });
+    absorbedAck.add(decode(delta.getString("ack")));
+    absorbedEndToEnd.add(decode(delta.getString("endToEnd")));
+    absorbedConnect.add(decode(delta.getString("connect")));
+    if (delta.containsKey("burstLastAck")) {
+      burstLastAck.accumulate(RunClock.nanoTime(delta.getLong("burstLastAck")));
+    }
+    if (delta.containsKey("burstLastDelivery")) {
+      burstLastDelivery.accumulate(RunClock.nanoTime(delta.getLong("burstLastDelivery")));
+    }
+  }
+
+  /** A worker that died: its sockets are gone, so the gauges must not count them any more. */
+  void forget(int connectedSockets) {
+    connected.addAndGet(-connectedSockets);
+  }
+
+  private static String encode(Histogram h) {
+    ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+    h.encodeIntoCompressedByteBuffer(buffer);
+    buffer.flip();
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  private static Histogram decode(String base64) {
+    try {
+      return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), MAX_MICROS);
+    } catch (java.util.zip.DataFormatException e) {
+      throw new IllegalArgumentException("a worker sent a histogram that does not decode: " + e.getMessage(), e);
+    }
   }
 
   JsonObject errors() {
