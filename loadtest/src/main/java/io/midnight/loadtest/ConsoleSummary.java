@@ -56,8 +56,10 @@ public final class ConsoleSummary {
     }
     JsonObject client = report.getJsonObject("client");
     if (client != null && client.containsKey("cpuSeconds")) {
-      out.append(String.format("  load generator: %,d sockets, %.1f CPU s; %,d sends and %,d deliveries per CPU s%s%n",
-        client.getInteger("socketsHeld"), client.getDouble("cpuSeconds"), client.getLong("sentPerCpuSecond"),
+      int workers = client.getInteger("workers", 0);
+      out.append(String.format("  load generator: %,d sockets%s, %.1f CPU s; %,d sends and %,d deliveries per CPU s%s%n",
+        client.getInteger("socketsHeld"), workers > 0 ? " in " + workers + " worker processes" : "",
+        client.getDouble("cpuSeconds"), client.getLong("sentPerCpuSecond"),
         client.getLong("deliveriesPerCpuSecond"), client.containsKey("deliveriesPerCpuSecondFromFirstSend")
           ? String.format(" (%,d per CPU s from the first send on)", client.getLong("deliveriesPerCpuSecondFromFirstSend"))
           : ""));

@@ -555,6 +555,9 @@ public final class LoadTestVerticle extends VerticleBase {
 
   private JsonObject buildReport(Fleet.Outcome outcome, JsonObject verification) {
     RunStats s = run.stats();
+    // one last point for what came since the last whole second (a fleet's verify gathered its workers' last
+    // figures first), so that the timeline adds up to the totals
+    s.tick(seconds());
     JsonArray phaseList = new JsonArray();
     phases.forEach((name, secs) -> phaseList.add(new JsonObject().put("name", name).put("seconds", secs)));
     return new JsonObject()

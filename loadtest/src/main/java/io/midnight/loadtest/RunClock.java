@@ -18,12 +18,12 @@ final class RunClock {
   private static long offset() {
     Instant now = Instant.now();
     long nanoTime = System.nanoTime();
-    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000 - nanoTime / 1_000;
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000 - Math.floorDiv(nanoTime, 1_000);
   }
 
   /** The wall-clock time (epoch microseconds) of the nanoTime value {@code nanoTime}. */
   static long wallMicros(long nanoTime) {
-    return nanoTime / 1_000 + OFFSET_MICROS;
+    return Math.floorDiv(nanoTime, 1_000) + OFFSET_MICROS;
   }
 
   /** The nanoTime value of the wall-clock time {@code wallMicros} (epoch microseconds). */

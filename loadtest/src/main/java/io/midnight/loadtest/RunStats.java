@@ -75,8 +75,13 @@ final class RunStats {
     burstEnd = end;
   }
 
+  /**
+   * Compared in whole microseconds: a receiver reads the scheduled time from the greeting's tag, which carries
+   * microseconds, and a send due right at the window's end must not turn into a greeting on the way.
+   */
   boolean inBurst(long scheduledNanos) {
-    return scheduledNanos >= burstStart && scheduledNanos < burstEnd;
+    long micros = Math.floorDiv(scheduledNanos, 1_000);
+    return micros >= Math.floorDiv(burstStart, 1_000) && micros < Math.floorDiv(burstEnd, 1_000);
   }
 
   void burstSent() {

@@ -353,6 +353,9 @@ final class WorkerFleet implements Fleet {
   public Future<Outcome> verify(List<RoomLedger> rooms) {
     return all(w -> {
       w.flushed = Promise.promise();
+      if (w.died != null) {
+        w.flushed.complete(); // nothing more comes from it
+      }
       w.send(new JsonObject().put("type", "flush"));
       return w.flushed.future();
     }).compose(v -> {
@@ -360,6 +363,9 @@ final class WorkerFleet implements Fleet {
       List<Future<Outcome>> outcomes = new ArrayList<>();
       for (Worker w : workers) {
         w.verified = Promise.promise();
+        if (w.died != null) {
+          w.verified.complete(null); // said in unverifiable()
+        }
         w.send(new JsonObject().put("type", "verify").put("acked", acked));
         outcomes.add(w.verified.future());
       }

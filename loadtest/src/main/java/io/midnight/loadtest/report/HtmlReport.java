@@ -284,6 +284,13 @@ public final class HtmlReport {
         kv(sb, "… from the first send on", esc(Fmt.num(num(client, "deliveriesPerCpuSecondFromFirstSend"))
           + " per CPU s (" + Fmt.num(num(client, "cpuSecondsFromFirstSend"), 1) + " CPU s)"), null);
       }
+      for (Object w : r.getJsonArray("workers", new JsonArray())) {
+        JsonObject worker = (JsonObject) w;
+        kvClass(sb, "load worker " + worker.getInteger("worker"), esc(String.format("process %d: %s of %s users joined, "
+            + "%s CPU s, %s", worker.getLong("pid"), Fmt.num(num(worker, "joined")), Fmt.num(num(worker, "users")),
+          Fmt.num(num(worker, "cpuSeconds"), 1), worker.getString("state"))),
+          null, !"finished".equals(worker.getString("state")));
+      }
       sb.append("</table>\n");
     }
     sb.append("</div>\n</section>\n");
