@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
     "(--countdown, --greetings, --burst-window, --connect-storm); other --users or --rooms without --rate",
     "keep its base chat at 20,000 deliveries/s.",
     "Without --target a Midnight server runs in a child process on a temporary data directory (or --data),",
-    "so that the server's sockets and the clients' count against different open-file limits.",
+    "so that the server's sockets and the clients' count against different open-file limits; past 15,000",
+    "users (loadtest.usersPerGateway) it is a local cluster instead: a services node and a gateway node per",
+    "15,000 users.",
     "More users than one process holds (loadtest.usersPerWorker, 15,000 by default) run in load worker",
     "processes on this machine (--workers N to choose); --remote-workers N waits for workers started elsewhere",
     "with 'midnight load-worker --coordinator URL'.",
@@ -162,10 +164,16 @@ final class LoadCommand implements Callable<Integer> {
       return 2;
     }
     Vertx vertx = MidnightNode.vertx();
-    ServerProcess server = null;
+    AutoCloseable server = null;
     Workers fleet;
+    int perGateway;
     try {
-      fleet = workers(MidnightNode.config(vertx, config, new JsonObject()).await(), chosen.users());
+      JsonObject resolved = MidnightNode.config(vertx, config, new JsonObject()).await();
+      fleet = workers(resolved, chosen.users());
+      perGateway = resolved.getJsonObject("loadtest").getInteger("usersPerGateway", LocalCluster.USERS_PER_GATEWAY);
+      if (perGateway < 1) {
+        throw new IllegalArgumentException("loadtest.usersPerGateway must be at least 1; got " + perGateway);
+      }
     } catch (Exception e) {
       vertx.close().await();
       System.err.println("midnight: " + e.getMessage());
@@ -173,12 +181,22 @@ final class LoadCommand implements Callable<Integer> {
     }
     try {
       URI url = target;
+      List<URI> sockets = gateways;
       if (url == null) { // a temporary data directory goes with the server (ServerProcess)
-        server = ServerProcess.start(data != null ? data : Files.createTempDirectory("midnight-load-"), data == null,
-          System.out);
-        url = server.url;
+        Path dir = data != null ? data : Files.createTempDirectory("midnight-load-");
+        int nodes = (chosen.users() + perGateway - 1) / perGateway;
+        if (nodes > 1) { // more sockets than one gateway process holds
+          LocalCluster cluster = LocalCluster.start(dir, data == null, nodes, System.out);
+          server = cluster;
+          url = cluster.url();
+          sockets = cluster.gateways();
+        } else {
+          ServerProcess single = ServerProcess.start(dir, data == null, System.out);
+          server = single;
+          url = single.url;
+        }
       }
-      JsonObject result = LoadRunner.run(vertx, chosen, shape, url, gateways, report, System.out,
+      JsonObject result = LoadRunner.run(vertx, chosen, shape, url, sockets, report, System.out,
         test -> test.connectWindow(connectWindow).maxInFlight(maxInFlight).workers(fleet));
       String broken = rules.broken(result);
       if (broken != null) {

@@ -2,6 +2,8 @@ package io.midnight.app;
 
 import io.midnight.loadtest.Countdown;
 import io.midnight.loadtest.Preset;
+import io.midnight.loadtest.Workers;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 
 import java.io.BufferedReader;
@@ -16,7 +18,8 @@ import java.util.Locale;
 
 /**
  * The seed's menu, on a terminal: a Midnight server starts once (a child process, {@link ServerProcess}), then
- * each choice runs a preset (or a custom run) against it and shows the verified result, until 0.
+ * each choice runs a preset (or a custom run) against it and shows the verified result, until 0. A choice with more
+ * users than one process holds ({@code loadtest.usersPerWorker}) runs them in load worker processes.
  */
 final class Menu {
 
@@ -32,6 +35,8 @@ final class Menu {
   int run(Path dataDir) throws IOException, InterruptedException {
     Vertx vertx = MidnightNode.vertx();
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("midnight-menu-");
+    int perWorker = MidnightNode.config(vertx, null, new JsonObject()).await().getJsonObject("loadtest")
+      .getInteger("usersPerWorker", Workers.DEFAULT_USERS_PER_WORKER);
     try (ServerProcess server = ServerProcess.start(data, dataDir == null, out)) {
       URI target = server.url;
       while (true) {
@@ -43,7 +48,9 @@ final class Menu {
         }
         Preset preset = preset(choice);
         if (preset != null) {
-          LoadRunner.run(vertx, preset, Countdown.DEFAULT, target, null, null, out);
+          int workers = Workers.needed(preset.users(), perWorker); // Mega, Ultra, Custom past one process
+          LoadRunner.run(vertx, preset, Countdown.DEFAULT, target, null, null, out,
+            test -> test.workers(workers > 0 ? Workers.local(workers) : null));
         }
       }
     } finally {
