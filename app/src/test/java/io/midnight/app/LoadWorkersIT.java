@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code midnight load} with its users in load worker processes, each a real JVM on the control channel, against
  * the real server the command starts: the merged report of two workers is the report of one process for the same
  * load; a worker killed with SIGKILL mid-run fails the verdict and says which; a per-worker cap lowered in config
- * makes a run that fits one process use two.
+ * makes a run that fits one process use two; more users than one gateway process holds run on a local cluster.
  */
 class LoadWorkersIT {
 
@@ -112,6 +112,21 @@ class LoadWorkersIT {
     assertThat(run.output()).contains("load workers: 2 on this machine");
     assertThat(run.report().getJsonArray("workers")).hasSize(2);
     assertThat(verdict(run)).isEqualTo("verified: 0 lost, 0 duplicated, 0 out of order");
+  }
+
+  @Test
+  void moreUsersThanOneGatewayHoldsRunOnALocalClusterAndVerify() throws Exception {
+    Run run = load("cluster", Map.of("MIDNIGHT_LOADTEST_USERS_PER_GATEWAY", "20",
+      "MIDNIGHT_LOADTEST_USERS_PER_WORKER", "20"));
+
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output()).contains("a services node and 2 gateway nodes");
+    JsonArray gateways = run.report().getJsonObject("config").getJsonArray("gateways");
+    assertThat(gateways).as("the users' sockets spread over both gateway nodes").hasSize(2);
+    assertThat(run.report().getJsonArray("workers")).hasSize(2);
+    assertThat(run.report().getJsonObject("totals").getLong("delivered")).isEqualTo(2_000);
+    assertThat(verdict(run)).as("the store behind both gateways matched the acks")
+      .isEqualTo("verified: 0 lost, 0 duplicated, 0 out of order");
   }
 
   private Run load(String name, Map<String, String> env, String... extra) throws Exception {

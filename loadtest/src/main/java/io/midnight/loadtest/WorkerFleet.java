@@ -308,8 +308,10 @@ final class WorkerFleet implements Fleet {
     for (Worker worker : workers) {
       worker.from = (int) ((long) worker.index * users / workers.size());
       worker.to = (int) ((long) (worker.index + 1) * users / workers.size());
-      JsonObject connect = new JsonObject().put("type", "connect").put("run", runSettings.copy()
-          .put("totalUsers", users).put("from", worker.from).put("to", worker.to))
+      JsonObject settings = runSettings.copy().put("totalUsers", users).put("from", worker.from).put("to", worker.to);
+      // the run's connect window is shared: N workers with the whole window each would put N times it in flight
+      settings.put("connectWindow", Math.max(1, settings.getInteger("connectWindow") / workers.size()));
+      JsonObject connect = new JsonObject().put("type", "connect").put("run", settings)
         .put("tokens", new JsonArray(new ArrayList<Object>(tokens.subList(worker.from, worker.to))))
         .put("rooms", roomList)
         .put("pace", pace == null ? null : pace.toJson())
