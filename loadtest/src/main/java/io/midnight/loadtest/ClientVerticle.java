@@ -73,6 +73,8 @@ final class ClientVerticle extends VerticleBase {
   private final Map<Long, Attempt> byAckId = new HashMap<>();
   private final Map<Long, Pending> outstanding = new HashMap<>();
   private long joinAckId = -1;
+  /** Joins of the current connection answered "busy" so far. */
+  private int joinAttempts;
   private final BitSet received = new BitSet();
   /**
    * The k of each of this user's own sends received back: one send seen under two seqs is a duplicate too. Only
@@ -188,6 +190,7 @@ final class ClientVerticle extends VerticleBase {
       ws.writeTextMessage(CONNECT);
     } else if (frame.startsWith("40")) {
       open = true;
+      joinAttempts = 0;
       run.stats().connected.incrementAndGet();
       run.stats().connectLatency(System.nanoTime() - connectStartedNanos);
       join();
@@ -370,7 +373,22 @@ final class ClientVerticle extends VerticleBase {
 
   private void onJoined(JsonObject answer) {
     vertx.cancelTimer(joinTimer); // answered, even if with an error: nothing to time out
-    if (answer == null || answer.containsKey("error")) {
+    JsonObject error = answer == null ? null : answer.getJsonObject("error");
+    String code = error == null ? null : error.getString("code");
+    if (("unavailable".equals(code) || "rate_limited".equals(code)) && joinAttempts + 1 < LoadRun.JOIN_ATTEMPTS) {
+      // the server is busy (a service slow to answer, an overload): the same join again, as it asked or backed off
+      long delay = error.getValue("retryAfterMs") instanceof Number ms ? RetryAfter.delayMillis(ms.longValue())
+        : LoadRun.retryDelayMillis(joinAttempts);
+      joinAttempts++;
+      joinTimer = vertx.setTimer(delay + LoadRun.JOIN_TIMEOUT_MILLIS, t -> onJoinTimeout());
+      vertx.setTimer(delay, t -> {
+        if (open && !stopping) {
+          join();
+        }
+      });
+      return;
+    }
+    if (answer == null || error != null) {
       run.stats().error("join_failed");
       joinedOnce.tryFail("user " + user + " could not join room " + room.roomId + ": " + answer);
       return;

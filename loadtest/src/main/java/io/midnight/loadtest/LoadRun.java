@@ -27,6 +27,8 @@ final class LoadRun {
   static final long ACK_TIMEOUT_MILLIS = 10_000;
   /** From the start of a connect to the join's answer: past it the socket is closed and opened again. */
   static final long JOIN_TIMEOUT_MILLIS = 30_000;
+  /** Joins of one connection the server may answer "busy" ({@code unavailable}, {@code rate_limited}) before the user gives up. */
+  static final int JOIN_ATTEMPTS = 10;
   /** Messages one client has sent and not yet settled; a send due while this many are out is skipped. */
   static final int DEFAULT_MAX_IN_FLIGHT = 32;
   /** Past the end of sending, a send may still wait for this long plus the sending time (the backlog of 2x). */

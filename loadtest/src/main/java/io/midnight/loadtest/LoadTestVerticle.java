@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -201,15 +202,7 @@ public final class LoadTestVerticle extends VerticleBase {
     List<URI> sockets = gateways != null ? gateways : List.of(target);
     if (workers != null) {
       run = new LoadRun(runId, sockets, List.of(), 0, 1, maxInFlight); // stats, stop and deadlines: no sockets here
-      java.nio.file.Path logs = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "midnight-workers-" + runId);
-      fleet = new WorkerFleet(context, run, workers.local(), workers.remote(), workers.controlHost(),
-        workers.controlPort(), WorkerFleet.processes(logs), new JsonObject().put("runId", runId)
-        .put("target", target.toString()).put("gateways", new JsonArray(sockets.stream().map(URI::toString).toList()))
-        .put("usersPerSource", usersPerSource).put("maxInFlight", maxInFlight).put("connectWindow", connectWindow),
-        progress);
-      progress.accept(String.format("  load workers: %d on this machine%s (logs in %s)", workers.local(),
-        workers.remote() > 0 ? String.format(", %d to join", workers.remote()) : "", logs));
-      fleet.ready(); // the workers start while the users are created
+      fleet = workerFleet(sockets);
     } else {
       LocalFleet local = LocalFleet.open(context, runId, target, sockets, preset.users(), 0, preset.users(),
         usersPerSource, maxInFlight, connectWindow);
@@ -255,6 +248,20 @@ public final class LoadTestVerticle extends VerticleBase {
       })
       .onComplete(report);
     return Future.succeededFuture();
+  }
+
+  /** Users in load worker processes, which start now, while the users are created. */
+  private Fleet workerFleet(List<URI> sockets) {
+    Path logs = Path.of(System.getProperty("java.io.tmpdir"), "midnight-workers-" + runId);
+    JsonObject settings = new JsonObject().put("runId", runId).put("target", target.toString())
+      .put("gateways", new JsonArray(sockets.stream().map(URI::toString).toList()))
+      .put("usersPerSource", usersPerSource).put("maxInFlight", maxInFlight).put("connectWindow", connectWindow);
+    WorkerFleet workerFleet = new WorkerFleet(context, run, workers.local(), workers.remote(), workers.controlHost(),
+      workers.controlPort(), WorkerFleet.processes(logs), settings, progress);
+    progress.accept(String.format("  load workers: %d on this machine%s (logs in %s)", workers.local(),
+      workers.remote() > 0 ? String.format(", %d to join", workers.remote()) : "", logs));
+    workerFleet.ready();
+    return workerFleet;
   }
 
   private double seconds() {

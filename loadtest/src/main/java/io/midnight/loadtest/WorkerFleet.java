@@ -10,6 +10,8 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -48,9 +50,9 @@ final class WorkerFleet implements Fleet {
    * The launcher of this machine's workers: {@link LoadWorker} in a JVM like this one (same java, same class
    * path), its output in {@code logDir/worker-<index>.log}.
    */
-  static Launcher processes(java.nio.file.Path logDir) {
+  static Launcher processes(Path logDir) {
     return (index, control) -> {
-      java.nio.file.Files.createDirectories(logDir);
+      Files.createDirectories(logDir);
       return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
         System.getProperty("java.class.path"), LoadWorker.class.getName(), "--coordinator", control)
         .redirectErrorStream(true).redirectOutput(logDir.resolve("worker-" + index + ".log").toFile()).start();

@@ -37,6 +37,8 @@ final class FakeChatServer implements AutoCloseable {
   private final Map<String, Long> stored = new HashMap<>();
   private final Map<Long, List<ServerWebSocket>> members = new HashMap<>();
   private final Map<Long, Long> lastSeq = new HashMap<>();
+  private final Set<ServerWebSocket> joinRefused = new HashSet<>();
+  private volatile JsonObject refuseFirstJoin;
 
   /** {@code refuseFirst}: the error that answers each message's first send (null: none); acks wait {@code ackDelayMillis}. */
   FakeChatServer(Vertx vertx, JsonObject refuseFirst, long ackDelayMillis) {
@@ -47,6 +49,12 @@ final class FakeChatServer implements AutoCloseable {
       .requestHandler(req -> req.response().setStatusCode(404).end())
       .webSocketHandler(this::onSocket)
       .listen(0, "127.0.0.1").await();
+  }
+
+  /** Answers each socket's first join with {@code error} (a busy server), the next as usual. */
+  FakeChatServer refuseFirstJoin(JsonObject error) {
+    this.refuseFirstJoin = error;
+    return this;
   }
 
   URI uri() {
@@ -66,7 +74,9 @@ final class FakeChatServer implements AutoCloseable {
       } else if (frame.startsWith("42")) {
         SocketIoPacket packet = SocketIoPacket.decode(frame.substring(1));
         JsonObject body = packet.args().getJsonObject(0);
-        if (packet.eventName().equals("join")) {
+        if (packet.eventName().equals("join") && refuseFirstJoin != null && joinRefused.add(ws)) {
+          ack(ws, packet.ackId(), new JsonObject().put("error", refuseFirstJoin.copy()));
+        } else if (packet.eventName().equals("join")) {
           members.computeIfAbsent(body.getLong("room"), r -> new ArrayList<>()).add(ws);
           ack(ws, packet.ackId(), new JsonObject().put("room", body.getLong("room")));
         } else {

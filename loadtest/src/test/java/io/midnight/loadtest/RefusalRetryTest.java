@@ -53,6 +53,21 @@ class RefusalRetryTest {
   }
 
   @Test
+  void aJoinAnsweredBusyIsSentAgainAndTheUserTakesPart() {
+    JsonObject busy = new JsonObject().put("code", "unavailable").put("message", "a service did not answer in time")
+      .put("retryAfterMs", 200);
+    try (FakeChatServer server = new FakeChatServer(vertx, null, 1).refuseFirstJoin(busy)) {
+      JsonObject report = run(server, new Preset("busy-join", 3, 1, 1, 1.0), 32);
+
+      JsonObject totals = report.getJsonObject("totals");
+      assertThat(totals.getLong("connected")).as("every user joined on its second try").isEqualTo(3);
+      assertThat(totals.getJsonObject("errors")).as("a busy answer is not a failed join").isEmpty();
+      assertThat(totals.getLong("delivered")).isEqualTo(9);
+      assertThat(report.getJsonObject("verification").getString("verdict")).startsWith("verified");
+    }
+  }
+
+  @Test
   void aRefusalWithoutRetryAfterKeepsTheBackoff() {
     JsonObject refusal = new JsonObject().put("code", "unavailable").put("message", "try later");
     try (FakeChatServer server = new FakeChatServer(vertx, refusal, 1)) {
