@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -23,8 +24,11 @@ import java.util.List;
  */
 public final class LoadWorker extends VerticleBase {
 
+  static final int CONNECT_ATTEMPTS = 30;
+
   private final String control;
   private final Promise<Void> ended = Promise.promise();
+  private WebSocketClient client;
   private WebSocket socket;
   private LocalFleet fleet;
   private List<RoomLedger> rooms;
@@ -41,9 +45,26 @@ public final class LoadWorker extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxMessageSize(WorkerFleet.MAX_MESSAGE_BYTES).setMaxFrameSize(1024 * 1024))
-      .connect(new WebSocketConnectOptions().setAbsoluteURI(control))
+    client = vertx.createWebSocketClient(new WebSocketClientOptions()
+      .setMaxMessageSize(WorkerFleet.MAX_MESSAGE_BYTES).setMaxFrameSize(1024 * 1024));
+    return connect(1);
+  }
+
+  /**
+   * Opens the control channel; a main process too busy to finish the handshake (it is creating the users while
+   * a dozen JVMs start) is tried again, up to {@value #CONNECT_ATTEMPTS} times a second apart.
+   */
+  private Future<WebSocket> connect(int attempt) {
+    return client.connect(new WebSocketConnectOptions().setAbsoluteURI(control))
+      .recover(e -> {
+        if (attempt >= CONNECT_ATTEMPTS) {
+          return Future.failedFuture("no control channel at " + control + " after " + attempt + " attempts: "
+            + e.getMessage());
+        }
+        Promise<WebSocket> later = Promise.promise();
+        vertx.setTimer(1_000, t -> connect(attempt + 1).onComplete(later));
+        return later.future();
+      })
       .onSuccess(ws -> {
         socket = ws;
         ws.textMessageHandler(text -> {

@@ -7,6 +7,7 @@ import io.midnight.common.metrics.Meters;
 import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,6 +32,9 @@ public final class OverloadGuard {
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLongArray lagMillis;
   private final LongAdder refusals = new LongAdder();
+  /** Of the refusals, those for a late loop (the rest: the pending bound): which bound a spike meets first. */
+  private final LongAdder lagRefusals = new LongAdder();
+  private final AtomicLong peakLagMillis = new AtomicLong();
   private final Counter refusalsMeter = Counter.builder("midnight.sends.refused.overload")
     .description("sends refused at once because the node held its bound of work").register(Meters.registry());
 
@@ -53,6 +57,7 @@ public final class OverloadGuard {
   public JsonObject admit() {
     long lag = maxLag();
     if (lag > maxLagMillis) {
+      lagRefusals.increment();
       return refuse("the server is overloaded (its event loops are " + lag + " ms behind)", lag);
     }
     int now = pending.incrementAndGet();
@@ -71,6 +76,7 @@ public final class OverloadGuard {
   /** Loop {@code loop}'s latest lag: how late its last check ran. */
   public void reportLag(int loop, long millis) {
     lagMillis.set(loop, millis);
+    peakLagMillis.accumulateAndGet(millis, Math::max);
   }
 
   long maxLag() {
@@ -93,9 +99,16 @@ public final class OverloadGuard {
     return refusal;
   }
 
-  /** {@code {pendingSends, pendingBound, loopLagMillis, maxLoopLagMillis, refused}}. */
+  /**
+   * {@code {pendingSends, pendingBound, loopLagMillis, peakLoopLagMillis, maxLoopLagMillis, refused,
+   * refusedLoopLag, refusedPending}}.
+   */
   public JsonObject stats() {
+    long refused = refusals.sum();
+    long lagRefused = lagRefusals.sum();
     return new JsonObject().put("pendingSends", pending.get()).put("pendingBound", pendingBound)
-      .put("loopLagMillis", maxLag()).put("maxLoopLagMillis", maxLagMillis).put("refused", refusals.sum());
+      .put("loopLagMillis", maxLag()).put("peakLoopLagMillis", peakLagMillis.get())
+      .put("maxLoopLagMillis", maxLagMillis).put("refused", refused)
+      .put("refusedLoopLag", lagRefused).put("refusedPending", refused - lagRefused);
   }
 }
