@@ -45,7 +45,8 @@ public final class GatewayNode {
     this.instances = instances;
     this.chat = new ChatNode(vertx, socketio.getLong("recoveryTtlSeconds", 86_400L) * 1000,
       socketio.getInteger("maxRecoverable", 200_000));
-    this.overload = new OverloadGuard(OverloadOptions.fromConfig(config), Runtime.getRuntime().maxMemory(), instances);
+    this.overload = new OverloadGuard(OverloadOptions.fromConfig(config), Runtime.getRuntime().maxMemory(), instances,
+      chat::queuedDeliveries);
     Gauge.builder("midnight.connections", sockets, SocketIoServer.Counters::sockets)
       .description("Socket.IO connections open on this gateway").register(Meters.registry());
   }

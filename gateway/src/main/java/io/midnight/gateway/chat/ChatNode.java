@@ -17,12 +17,19 @@ public final class ChatNode {
   final Recovery recovery;
   final Presence presence = new Presence();
   final LongAdder recovered = new LongAdder();
+  /** Deliveries waiting in the loops' fan-out queues: what the overload guard bounds. */
+  final LongAdder queued = new LongAdder();
   final Counter delivered = Counter.builder("midnight.messages.delivered")
     .description("messages handed to a socket (one per member connected here)").register(Meters.registry());
 
   public ChatNode(Vertx vertx, long recoveryTtlMillis, int maxRecoverable) {
     this.recovery = vertx.isClustered() ? new ClusterRecovery(vertx, recoveryTtlMillis)
       : new RecoveryRegistry(vertx, recoveryTtlMillis, maxRecoverable);
+  }
+
+  /** The node's fan-out backlog, in deliveries. */
+  public long queuedDeliveries() {
+    return queued.sum();
   }
 
   /** {@code {rooms, recoverable, recovered, deliveries}} of the whole node. */

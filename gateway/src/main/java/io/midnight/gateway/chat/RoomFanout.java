@@ -75,8 +75,8 @@ final class RoomFanout {
     }
   }
 
-  /** A delivery waiting for its fan-out slice. */
-  private record Queued(LocalRoom room, JsonObject message) {
+  /** A delivery waiting for its fan-out slice, and how many sockets it was counted for in the node's backlog. */
+  private record Queued(LocalRoom room, JsonObject message, int counted) {
   }
 
   private final Vertx vertx;
@@ -130,7 +130,9 @@ final class RoomFanout {
    * once per loop iteration, after all its slices ({@code LoopFlusher}).
    */
   private void enqueue(LocalRoom room, JsonObject message) {
-    queued.add(new Queued(room, message));
+    int members = room.members.size();
+    queued.add(new Queued(room, message, members));
+    node.queued.add(members);
     if (!sliceScheduled) {
       sliceScheduled = true;
       context.runOnContext(v -> fanOutSlice());
@@ -140,6 +142,7 @@ final class RoomFanout {
   private void fanOutSlice() {
     for (int i = 0; i < FAN_OUT_SLICE && !queued.isEmpty(); i++) {
       Queued next = queued.poll();
+      node.queued.add(-next.counted());
       deliver(next.room(), Delivery.of(next.message()));
     }
     if (queued.isEmpty()) {
@@ -230,6 +233,7 @@ final class RoomFanout {
 
   void close() {
     vertx.cancelTimer(presenceTimer);
+    queued.forEach(q -> node.queued.add(-q.counted()));
     queued.clear();
     rooms.values().forEach(r -> {
       r.consumer.unregister();

@@ -7,15 +7,23 @@ import io.vertx.core.json.JsonObject;
  *
  * @param maxPendingSends sends received and not yet answered, over the whole node; 0 derives it from the heap
  * @param maxLoopLagMillis how far behind its timers a gateway event loop may fall before sends are refused
+ * @param maxQueuedDeliveries deliveries stored and not yet handed to this node's sockets (the fan-out backlog)
  */
-public record OverloadOptions(int maxPendingSends, long maxLoopLagMillis) {
+public record OverloadOptions(int maxPendingSends, long maxLoopLagMillis, long maxQueuedDeliveries) {
 
   public static final int DEFAULT_MAX_PENDING_SENDS = 0;
-  public static final long DEFAULT_MAX_LOOP_LAG_MILLIS = 200;
-  /** What a pending send may hold across the node once its fan-out is counted: its text and a frame per loop. */
-  static final long BYTES_PER_PENDING_SEND = 256 * 1024;
+  /**
+   * A loop fanning out a midnight's backlog in slices runs its timers some 0.5 s late on two cores (README,
+   * "Overload"): that is the backlog being worked off, which {@link #DEFAULT_MAX_QUEUED_DELIVERIES} bounds; a loop a
+   * second behind is starved of CPU, and a send would wait for that on every hop.
+   */
+  public static final long DEFAULT_MAX_LOOP_LAG_MILLIS = 1_000;
+  /** About 13 s of one node's fan-out on two cores (~300,000 deliveries/s): how late a delivery may come. */
+  public static final long DEFAULT_MAX_QUEUED_DELIVERIES = 4_000_000;
+  /** What a pending send may hold across the node: its request, its text (<= 2,000 chars), its ack, a frame per loop. */
+  static final long BYTES_PER_PENDING_SEND = 64 * 1024;
   static final int MIN_PENDING_SENDS = 256;
-  static final int MAX_DERIVED_PENDING_SENDS = 8_192;
+  static final int MAX_DERIVED_PENDING_SENDS = 32_768;
 
   public OverloadOptions {
     if (maxPendingSends < 0) {
@@ -25,12 +33,16 @@ public record OverloadOptions(int maxPendingSends, long maxLoopLagMillis) {
     if (maxLoopLagMillis < 10) {
       throw new IllegalArgumentException("overload.maxLoopLagMillis must be >= 10, got " + maxLoopLagMillis);
     }
+    if (maxQueuedDeliveries < 1) {
+      throw new IllegalArgumentException("overload.maxQueuedDeliveries must be >= 1, got " + maxQueuedDeliveries);
+    }
   }
 
   public static OverloadOptions fromConfig(JsonObject config) {
     JsonObject c = config.getJsonObject("overload", new JsonObject());
     return new OverloadOptions(c.getInteger("maxPendingSends", DEFAULT_MAX_PENDING_SENDS),
-      c.getLong("maxLoopLagMillis", DEFAULT_MAX_LOOP_LAG_MILLIS));
+      c.getLong("maxLoopLagMillis", DEFAULT_MAX_LOOP_LAG_MILLIS),
+      c.getLong("maxQueuedDeliveries", DEFAULT_MAX_QUEUED_DELIVERIES));
   }
 
   /**

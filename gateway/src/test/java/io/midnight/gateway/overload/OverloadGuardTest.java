@@ -9,7 +9,7 @@ class OverloadGuardTest {
 
   @Test
   void admitsUpToTheBoundThenRefusesWithARetryHint() {
-    OverloadGuard guard = new OverloadGuard(new OverloadOptions(2, 200), 1L << 30, 2);
+    OverloadGuard guard = new OverloadGuard(new OverloadOptions(2, 200, 1_000), 1L << 30, 2, () -> 0);
     assertThat(guard.admit()).isNull();
     assertThat(guard.admit()).isNull();
     JsonObject refusal = guard.admit();
@@ -23,7 +23,7 @@ class OverloadGuardTest {
 
   @Test
   void aLoopBehindItsTimersRefusesUntilItCatchesUp() {
-    OverloadGuard guard = new OverloadGuard(new OverloadOptions(100, 200), 1L << 30, 2);
+    OverloadGuard guard = new OverloadGuard(new OverloadOptions(100, 200, 1_000), 1L << 30, 2, () -> 0);
     guard.reportLag(1, 900);
     JsonObject refusal = guard.admit();
     assertThat(refusal.getJsonObject("error").getString("message")).contains("900 ms behind");
@@ -33,11 +33,24 @@ class OverloadGuardTest {
   }
 
   @Test
+  void aFanOutBacklogPastItsBoundRefusesUntilItIsWorkedOff() {
+    long[] backlog = {1_001};
+    OverloadGuard guard = new OverloadGuard(new OverloadOptions(100, 200, 1_000), 1L << 30, 2, () -> backlog[0]);
+    JsonObject refusal = guard.admit();
+    assertThat(refusal.getJsonObject("error").getString("message")).contains("1001 deliveries waiting");
+    assertThat(refusal.getJsonObject("error").getLong("retryAfterMs")).isGreaterThanOrEqualTo(1_000);
+    assertThat(guard.stats().getLong("refusedBacklog")).isEqualTo(1);
+    assertThat(guard.stats().getLong("refusedPending")).isZero();
+    backlog[0] = 1_000;
+    assertThat(guard.admit()).as("at the bound, not past it").isNull();
+  }
+
+  @Test
   void theDerivedBoundFollowsTheHeap() {
-    OverloadOptions derived = new OverloadOptions(0, 200);
-    assertThat(derived.pendingSendsBound(1L << 30)).isEqualTo(1_024);       // 1 GiB / 4 / 256 KiB
+    OverloadOptions derived = new OverloadOptions(0, 200, 1_000);
+    assertThat(derived.pendingSendsBound(1L << 30)).isEqualTo(4_096);       // 1 GiB / 4 / 64 KiB
     assertThat(derived.pendingSendsBound(64L << 20)).isEqualTo(OverloadOptions.MIN_PENDING_SENDS);
     assertThat(derived.pendingSendsBound(64L << 30)).isEqualTo(OverloadOptions.MAX_DERIVED_PENDING_SENDS);
-    assertThat(new OverloadOptions(7, 200).pendingSendsBound(64L << 30)).isEqualTo(7);
+    assertThat(new OverloadOptions(7, 200, 1_000).pendingSendsBound(64L << 30)).isEqualTo(7);
   }
 }
