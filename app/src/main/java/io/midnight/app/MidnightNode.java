@@ -11,6 +11,7 @@ import io.midnight.messages.MessageServiceVerticle;
 import io.midnight.storage.StorageVerticle;
 import io.midnight.users.UserServiceVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -157,14 +158,18 @@ public final class MidnightNode {
       })
       .compose(resolved -> {
         DeploymentOptions options = new DeploymentOptions().setConfig(resolved);
+        // Off the event loops: in a spike the loops fan out, and a send's trip through the message service and
+        // storage (four hops) would wait behind that backlog at every hop; on a worker context each service is
+        // still one task at a time, in order (README, "Overload").
+        DeploymentOptions offLoop = new DeploymentOptions(options).setThreadingModel(ThreadingModel.WORKER);
         List<String> ids = new ArrayList<>();
         int[] port = {-1};
         Future<Void> chain = Future.succeededFuture();
         for (Part part : EnumSet.copyOf(parts)) {
           chain = chain.compose(v -> switch (part) {
-            case STORAGE -> vertx.deployVerticle(new StorageVerticle(), options);
+            case STORAGE -> vertx.deployVerticle(new StorageVerticle(), offLoop);
             case USERS -> vertx.deployVerticle(new UserServiceVerticle(), options);
-            case MESSAGES -> vertx.deployVerticle(new MessageServiceVerticle(), options);
+            case MESSAGES -> vertx.deployVerticle(new MessageServiceVerticle(), offLoop);
             case GATEWAY -> GatewayNode.deploy(vertx, options).map(gateway -> {
               port[0] = gateway.port();
               return gateway.deploymentId();
