@@ -52,6 +52,8 @@ public final class OverloadGuard {
     this.lagMillis = new AtomicLongArray(Math.max(1, loops));
     Gauge.builder("midnight.sends.pending", pending, AtomicInteger::get)
       .description("sends received by this node's gateway and not yet answered").register(Meters.registry());
+    Gauge.builder("midnight.deliveries.queued", queuedDeliveries, LongSupplier::getAsLong)
+      .description("deliveries waiting in this node's fan-out queues").register(Meters.registry());
   }
 
   public int pendingBound() {
