@@ -174,8 +174,9 @@ final class ClientVerticle extends VerticleBase {
 
   /** Deliveries are read from the bytes as they came (they are most frames); the rest is decoded. */
   private void onData(Buffer frame) {
-    if (EventScan.startsWith(frame, MESSAGE)) {
-      onDelivery(frame);
+    EventScan.Frame bytes = EventScan.frame(frame);
+    if (bytes.startsWith(MESSAGE)) {
+      onDelivery(bytes, frame);
     } else {
       onFrame(frame.toString(StandardCharsets.UTF_8));
     }
@@ -406,12 +407,12 @@ final class ClientVerticle extends VerticleBase {
    * One delivery: its seq and its greeting's tag found in the bytes ({@link EventScan}), no JSON tree and no String;
    * a frame laid out otherwise goes through the codec.
    */
-  private void onDelivery(Buffer frame) {
-    long seq = EventScan.longValue(frame, SEQ);
-    int textEnd = EventScan.stringEnd(frame, TEXT);
+  private void onDelivery(EventScan.Frame bytes, Buffer frame) {
+    long seq = bytes.longValue(SEQ);
+    int textEnd = bytes.stringEnd(TEXT);
     Greetings.Tag tag;
     if (seq != EventScan.ABSENT && textEnd >= 0) {
-      tag = Greetings.tag(frame, textEnd);
+      tag = Greetings.tag(bytes, textEnd);
     } else {
       try {
         JsonObject m = SocketIoPacket.decode(frame.toString(StandardCharsets.UTF_8).substring(1)).args()

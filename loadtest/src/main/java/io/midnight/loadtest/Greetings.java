@@ -1,5 +1,6 @@
 package io.midnight.loadtest;
 
+import io.midnight.common.socketio.EventScan;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.List;
@@ -42,30 +43,30 @@ public final class Greetings {
    * The tag of a greeting read backwards from the closing quote of its text in a frame as it arrived (the tag is
    * ASCII at the very end of the text, so no decoding is needed), or null when the text carries none.
    */
-  static Tag tag(Buffer frame, int closingQuote) {
+  static Tag tag(EventScan.Frame frame, int closingQuote) {
     long[] parts = new long[3];
     int i = closingQuote - 1;
     for (int p = 2; p >= 0; p--) {
       long value = 0;
       long scale = 1;
       int digits = 0;
-      while (i >= 0 && frame.getByte(i) >= '0' && frame.getByte(i) <= '9' && digits < 18) {
-        value += (frame.getByte(i) - '0') * scale;
+      while (i >= 0 && frame.byteAt(i) >= '0' && frame.byteAt(i) <= '9' && digits < 18) {
+        value += (frame.byteAt(i) - '0') * scale;
         scale *= 10;
         digits++;
         i--;
       }
-      if (p == 2 && digits > 0 && i >= 0 && frame.getByte(i) == '-') {
+      if (p == 2 && digits > 0 && i >= 0 && frame.byteAt(i) == '-') {
         value = -value; // a clock before 1970
         i--;
       }
-      if (digits == 0 || i < 1 || frame.getByte(i) != (p == 0 ? '~' : '.')) {
+      if (digits == 0 || i < 1 || frame.byteAt(i) != (p == 0 ? '~' : '.')) {
         return null;
       }
       parts[p] = value;
       i--;
     }
-    if (frame.getByte(i) != ' ' || parts[0] > Integer.MAX_VALUE) {
+    if (frame.byteAt(i) != ' ' || parts[0] > Integer.MAX_VALUE) {
       return null;
     }
     return new Tag((int) parts[0], parts[1], parts[2]);
@@ -73,7 +74,7 @@ public final class Greetings {
 
   /** The tag of a greeting of this tool, or null for any other text. */
   static Tag tag(String text) {
-    Buffer bytes = Buffer.buffer(text);
+    EventScan.Frame bytes = EventScan.frame(Buffer.buffer(text));
     return tag(bytes, bytes.length()); // as if the text's closing quote followed it
   }
 

@@ -24,8 +24,8 @@ class GreetingsTest {
       String text = Greetings.text(4_321, 17, due);
       Buffer frame = Buffer.buffer(EventFrames.engine(EventFrames.withOffset(EventFrames.prefix("message",
         new JsonObject().put("seq", 3).put("text", text).put("ts", 1)), 8)));
-      int end = EventScan.stringEnd(frame, EventScan.key("text"));
-      assertThat(Greetings.tag(frame, end)).isEqualTo(new Greetings.Tag(4_321, 17, due));
+      int end = EventScan.frame(frame).stringEnd(EventScan.key("text"));
+      assertThat(Greetings.tag(EventScan.frame(frame), end)).isEqualTo(new Greetings.Tag(4_321, 17, due));
     }
   }
 
@@ -33,7 +33,7 @@ class GreetingsTest {
   void otherTextsHaveNoTagInAFrameEither() {
     for (String text : new String[] {"Happy New Year!", "price ~5.5", "see ~a.b.c", "~1.2.3", "x~1.2.3", "1.2.3"}) {
       Buffer frame = Buffer.buffer("42[\"message\"," + new JsonObject().put("text", text).encode() + "]");
-      assertThat(Greetings.tag(frame, EventScan.stringEnd(frame, EventScan.key("text")))).as(text).isNull();
+      assertThat(Greetings.tag(EventScan.frame(frame), EventScan.frame(frame).stringEnd(EventScan.key("text")))).as(text).isNull();
     }
   }
 

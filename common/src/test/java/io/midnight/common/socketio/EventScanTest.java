@@ -22,10 +22,10 @@ class EventScanTest {
     String text = "🎉 Happy \"New\" Year \\ \"seq\":1, ~3.4.5";
     Buffer f = frame(new JsonObject().put("id", 9).put("room", 2).put("seq", 123_456_789_012L).put("from", "ann")
       .put("text", text).put("ts", 1));
-    assertThat(EventScan.startsWith(f, MESSAGE)).isTrue();
-    assertThat(EventScan.longValue(f, SEQ)).isEqualTo(123_456_789_012L);
-    int end = EventScan.stringEnd(f, TEXT);
-    int start = EventScan.valueAt(f, TEXT) + 1;
+    assertThat(EventScan.frame(f).startsWith(MESSAGE)).isTrue();
+    assertThat(EventScan.frame(f).longValue(SEQ)).isEqualTo(123_456_789_012L);
+    int end = EventScan.frame(f).stringEnd(TEXT);
+    int start = EventScan.frame(f).valueAt(TEXT) + 1;
     String raw = f.getString(start, end);
     assertThat(new JsonObject("{\"t\":\"" + raw + "\"}").getString("t")).as("the bytes between the quotes")
       .isEqualTo(text);
@@ -34,25 +34,36 @@ class EventScanTest {
   @Test
   void aKeyInsideAStringIsNotTheKey() {
     Buffer f = frame(new JsonObject().put("text", "x\"seq\":5").put("seq", 6));
-    assertThat(EventScan.longValue(f, SEQ)).isEqualTo(6);
+    assertThat(EventScan.frame(f).longValue(SEQ)).isEqualTo(6);
   }
 
   @Test
   void whatIsNotAWholeNumberIsAbsent() {
-    assertThat(EventScan.longValue(frame(new JsonObject().put("seq", "7")), SEQ)).isEqualTo(EventScan.ABSENT);
-    assertThat(EventScan.longValue(frame(new JsonObject().put("seq", 7.5)), SEQ)).isEqualTo(EventScan.ABSENT);
-    assertThat(EventScan.longValue(frame(new JsonObject().put("other", 7)), SEQ)).isEqualTo(EventScan.ABSENT);
-    assertThat(EventScan.longValue(Buffer.buffer("42[\"message\",{\"seq\":-3}]"), SEQ)).isEqualTo(-3);
-    assertThat(EventScan.longValue(Buffer.buffer("42[\"message\",{\"seq\": 12}]"), SEQ)).isEqualTo(12);
-    assertThat(EventScan.longValue(Buffer.buffer("42[\"message\",{\"seq\":"), SEQ)).isEqualTo(EventScan.ABSENT);
+    assertThat(EventScan.frame(frame(new JsonObject().put("seq", "7"))).longValue(SEQ)).isEqualTo(EventScan.ABSENT);
+    assertThat(EventScan.frame(frame(new JsonObject().put("seq", 7.5))).longValue(SEQ)).isEqualTo(EventScan.ABSENT);
+    assertThat(EventScan.frame(frame(new JsonObject().put("other", 7))).longValue(SEQ)).isEqualTo(EventScan.ABSENT);
+    assertThat(EventScan.frame(Buffer.buffer("42[\"message\",{\"seq\":-3}]")).longValue(SEQ)).isEqualTo(-3);
+    assertThat(EventScan.frame(Buffer.buffer("42[\"message\",{\"seq\": 12}]")).longValue(SEQ)).isEqualTo(12);
+    assertThat(EventScan.frame(Buffer.buffer("42[\"message\",{\"seq\":")).longValue(SEQ)).isEqualTo(EventScan.ABSENT);
   }
 
   @Test
   void otherFramesAreNotDeliveries() {
-    assertThat(EventScan.startsWith(Buffer.buffer("430[{\"seq\":1}]"), MESSAGE)).isFalse();
-    assertThat(EventScan.startsWith(Buffer.buffer("42[\"presence\",{}]"), MESSAGE)).isFalse();
-    assertThat(EventScan.startsWith(Buffer.buffer("2"), MESSAGE)).isFalse();
-    assertThat(EventScan.stringEnd(Buffer.buffer("42[\"message\",{\"text\":5}]"), TEXT)).isEqualTo(-1);
-    assertThat(EventScan.stringEnd(Buffer.buffer("42[\"message\",{\"text\":\"open"), TEXT)).isEqualTo(-1);
+    assertThat(EventScan.frame(Buffer.buffer("430[{\"seq\":1}]")).startsWith(MESSAGE)).isFalse();
+    assertThat(EventScan.frame(Buffer.buffer("42[\"presence\",{}]")).startsWith(MESSAGE)).isFalse();
+    assertThat(EventScan.frame(Buffer.buffer("2")).startsWith(MESSAGE)).isFalse();
+    assertThat(EventScan.frame(Buffer.buffer("42[\"message\",{\"text\":5}]")).stringEnd(TEXT)).isEqualTo(-1);
+    assertThat(EventScan.frame(Buffer.buffer("42[\"message\",{\"text\":\"open")).stringEnd(TEXT)).isEqualTo(-1);
+  }
+
+  @Test
+  void aFrameInTheMiddleOfABiggerBufferIsReadInPlace() {
+    Buffer whole = Buffer.buffer("junk42[\"message\",{\"seq\":41,\"text\":\"hi\"}]junk");
+    EventScan.Frame f = EventScan.frame(whole.slice(4, whole.length() - 4));
+    assertThat(f.length()).isEqualTo(whole.length() - 8);
+    assertThat(f.startsWith(MESSAGE)).isTrue();
+    assertThat(f.longValue(SEQ)).isEqualTo(41);
+    assertThat(f.stringEnd(TEXT)).isEqualTo(f.valueAt(TEXT) + 3);
+    assertThat(f.byteAt(f.stringEnd(TEXT) + 1)).isEqualTo((byte) '}');
   }
 }
