@@ -9,6 +9,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
@@ -514,6 +516,8 @@ public final class LoadTestVerticle extends VerticleBase {
     double cpu = cpuNow() - startCpuSeconds;
     JsonObject out = new JsonObject().put("processors", Runtime.getRuntime().availableProcessors())
       .put("workers", workers == null ? 0 : workers.total())
+      .put("collectors", String.join(", ", ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(GarbageCollectorMXBean::getName).toList()))
       .put("socketsHeld", s.joined.get()).put("sourceAddresses", Math.max(1, sourceAddresses.size()));
     if (startCpuSeconds >= 0 && cpu > 0) {
       out.put("cpuSeconds", Math.round(cpu * 10) / 10.0)
