@@ -127,8 +127,12 @@ final class WorkerFleet implements Fleet {
     }
 
     void send(JsonObject message) {
+      sendText(message.encode());
+    }
+
+    void sendText(String message) {
       if (died == null && !closed) {
-        socket.writeTextMessage(message.encode());
+        socket.writeTextMessage(message);
       }
     }
 
@@ -307,21 +311,30 @@ final class WorkerFleet implements Fleet {
     for (int u = 0; u < users; u++) {
       rooms.get(u % rooms.size()).member();
     }
-    List<Future<Void>> done = new ArrayList<>();
     for (Worker worker : workers) {
       worker.from = (int) ((long) worker.index * users / workers.size());
       worker.to = (int) ((long) (worker.index + 1) * users / workers.size());
+    }
+    // a worker's tokens are megabytes of JSON: encoded off the event loop, which would stall for seconds
+    Future<List<String>> encoded = vertx.executeBlocking(() -> workers.stream().map(worker -> {
       JsonObject settings = runSettings.copy().put("totalUsers", users).put("from", worker.from).put("to", worker.to);
       // the run's connect window is shared: N workers with the whole window each would put N times it in flight
       settings.put("connectWindow", Math.max(1, settings.getInteger("connectWindow") / workers.size()));
-      JsonObject connect = new JsonObject().put("type", "connect").put("run", settings)
+      return new JsonObject().put("type", "connect").put("run", settings)
         .put("tokens", new JsonArray(new ArrayList<Object>(tokens.subList(worker.from, worker.to))))
         .put("rooms", roomList)
         .put("pace", pace == null ? null : pace.toJson())
-        .put("plan", plan == null ? null : plan.toJson());
-      worker.send(connect);
+        .put("plan", plan == null ? null : plan.toJson()).encode();
+    }).toList());
+    List<Future<Void>> done = new ArrayList<>();
+    for (Worker worker : workers) {
       done.add(worker.connectDone.future());
     }
+    encoded.onSuccess(messages -> {
+      for (int i = 0; i < workers.size(); i++) {
+        workers.get(i).sendText(messages.get(i));
+      }
+    }).onFailure(e -> workers.forEach(w -> w.died("could not be sent its users: " + e.getMessage())));
     return Future.join(done).mapEmpty();
   }
 
@@ -364,14 +377,15 @@ final class WorkerFleet implements Fleet {
       w.send(new JsonObject().put("type", "flush"));
       return w.flushed.future();
     }).compose(v -> {
-      JsonArray acked = new JsonArray(rooms.stream().map(r -> (Object) Bits.encode(r.ackedSeqs())).toList());
+      String verify = new JsonObject().put("type", "verify")
+        .put("acked", new JsonArray(rooms.stream().map(r -> (Object) Bits.encode(r.ackedSeqs())).toList())).encode();
       List<Future<Outcome>> outcomes = new ArrayList<>();
       for (Worker w : workers) {
         w.verified = Promise.promise();
         if (w.died != null) {
           w.verified.complete(null); // said in unverifiable()
         }
-        w.send(new JsonObject().put("type", "verify").put("acked", acked));
+        w.sendText(verify); // encoded once for all workers
         outcomes.add(w.verified.future());
       }
       return Future.join(outcomes).map(all -> {
