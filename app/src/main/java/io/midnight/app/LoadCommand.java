@@ -105,7 +105,8 @@ final class LoadCommand implements Callable<Integer> {
       + "address other machines reach for --remote-workers)")
   String control;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "a JSON or YAML configuration file (loadtest.usersPerWorker)")
+  @Option(names = "--config", paramLabel = "FILE",
+    description = "a JSON or YAML configuration file (loadtest.usersPerWorker, loadtest.usersPerGateway)")
   String config;
 
   @Option(names = "--data", paramLabel = "DIR", description = "data directory of the server it starts (default: a temporary one)")

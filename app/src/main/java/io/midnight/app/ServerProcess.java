@@ -24,15 +24,13 @@ final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final Path portFile;
   private final Path log;
-  private final Path dataDir;
   /** The node's gateway, once it is up; null for a node without one. */
   URI url;
 
-  private ServerProcess(Process process, Path portFile, Path log, Path dataDir) {
+  private ServerProcess(Process process, Path portFile, Path log) {
     this.process = process;
     this.portFile = portFile;
     this.log = log;
-    this.dataDir = dataDir;
   }
 
   /** {@code midnight serve} on loopback; {@code temporary}: the data directory goes with the server. */
@@ -64,7 +62,7 @@ final class ServerProcess implements AutoCloseable {
     }
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
-    return new ServerProcess(builder.start(), portFile, log, dataDir);
+    return new ServerProcess(builder.start(), portFile, log);
   }
 
   /** Waits until the node wrote its port (it is up); its gateway's URL is then {@link #url}. */
@@ -88,10 +86,6 @@ final class ServerProcess implements AutoCloseable {
 
   Path log() {
     return log;
-  }
-
-  Path dataDir() {
-    return dataDir;
   }
 
   /** SIGTERM: the server commits what is queued and stops; after 30 s it is killed. */

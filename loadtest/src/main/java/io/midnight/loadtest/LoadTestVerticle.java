@@ -158,7 +158,8 @@ public final class LoadTestVerticle extends VerticleBase {
       .put("kind", preset.kind().name().toLowerCase());
     if (s != null) {
       JsonObject last = s.lastTick();
-      out.put("created", fleet.created()).put("connected", s.connected.get()).put("joined", s.joined.get())
+      Fleet users = fleet; // set just after the run: a live view may ask in between
+      out.put("created", users == null ? 0 : users.created()).put("connected", s.connected.get()).put("joined", s.joined.get())
         .put("sent", s.sent.sum()).put("acked", s.acked.sum()).put("delivered", s.delivered.sum())
         .put("retries", s.retries.sum()).put("errors", s.errorCount())
         .put("refused", s.refused.sum()).put("skippedClientCap", s.skippedClientCap.sum())
