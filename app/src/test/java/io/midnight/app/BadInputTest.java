@@ -90,6 +90,9 @@ class BadInputTest {
     expect(api.post("/api/users", null, new JsonObject().put("username", "shortpw").put("password", "123")), 400,
       "invalid_password");
     expect(api.post("/api/rooms/1/messages", token, new JsonObject().put("text", "   ")), 400, "invalid_text");
+    // half of a surrogate pair (JSON allows the escape; UTF-8 cannot store it): refused, not stored as "A?B"
+    expect(api.post("/api/rooms/1/messages", token, "{\"text\": \"A\\ud800B\"}"), 400, "invalid_text");
+    expect(api.post("/api/rooms/1/messages", token, "{\"text\": \"A\\udc00\"}"), 400, "invalid_text");
     expect(api.post("/api/rooms", token, new JsonObject().put("name", "x".repeat(101))), 400, "invalid_room_name");
     expect(api.get("/api/search?q=%F0%9F%8E%89", token), 400, "invalid_query");
   }

@@ -110,7 +110,26 @@ public final class MessageServiceVerticle extends VerticleBase {
       throw new ServiceException(ErrorCode.TEXT_TOO_LONG, "text holds " + length + " characters; the limit is "
         + options.maxTextLength());
     }
+    int unpaired = unpairedSurrogate(text);
+    if (unpaired >= 0) {
+      // stored as UTF-8 it would turn into '?': refuse rather than store something else than was sent
+      throw new ServiceException(ErrorCode.INVALID_TEXT, "text holds half of a surrogate pair at character "
+        + unpaired + ": it is not valid Unicode");
+    }
     return text;
+  }
+
+  /** The index of the first surrogate that is not half of a pair, or -1. */
+  static int unpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++; // a pair: one code point
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private Future<Void> requireMember(long roomId, long userId) {
