@@ -2,10 +2,15 @@ package io.midnight.storage.sqlite;
 
 import org.sqlite.SQLiteConfig;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 
 /** Opens SQLite connections the way Midnight needs them: one durable writer per file, read-only readers. */
 final class Sqlite {
@@ -13,8 +18,45 @@ final class Sqlite {
   private Sqlite() {
   }
 
-  /** WAL, {@code synchronous=FULL} (every commit is on disk before it returns), manual transactions. */
+  /**
+   * Makes {@code file} readable by its owner only (created empty when missing: an empty file is a new database);
+   * SQLite gives the WAL and shared-memory files the database file's mode. The catalog holds password hashes and
+   * the shards the chat. A file system without POSIX modes keeps its own.
+   */
+  static void ownerOnly(Path file) throws IOException {
+    try {
+      if (Files.notExists(file)) {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+      } else {
+        Files.setPosixFilePermissions(file, OWNER_FILE);
+      }
+    } catch (UnsupportedOperationException noPosix) {
+      // e.g. a mounted Windows share: nothing to set
+    }
+  }
+
+  /** A directory only its owner may list or enter ({@link #ownerOnly} for files). */
+  static void ownerOnlyDirectory(Path dir) throws IOException {
+    try {
+      Files.setPosixFilePermissions(dir, OWNER_DIR);
+    } catch (UnsupportedOperationException noPosix) {
+      // as above
+    }
+  }
+
+  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+
+  /**
+   * WAL, {@code synchronous=FULL} (every commit is on disk before it returns), manual transactions; the file is
+   * its owner's only ({@link #ownerOnly}).
+   */
   static Connection writer(Path file) throws SQLException {
+    try {
+      ownerOnly(file);
+    } catch (IOException e) {
+      throw new SQLException("cannot make " + file + " private to its owner: " + e.getMessage(), e);
+    }
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);

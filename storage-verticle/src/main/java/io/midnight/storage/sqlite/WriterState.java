@@ -71,6 +71,8 @@ final class WriterState implements AutoCloseable {
     Connection catalog;
     try {
       Files.createDirectories(dataDir.resolve(MESSAGES_DIR));
+      Sqlite.ownerOnlyDirectory(dataDir); // README, "Data layout": the data is its owner's only
+      Sqlite.ownerOnlyDirectory(dataDir.resolve(MESSAGES_DIR));
       catalog = Sqlite.writer(catalogFile);
       Sqlite.execute(catalog, Schema.CATALOG);
       catalog.commit();
