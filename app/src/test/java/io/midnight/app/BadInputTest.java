@@ -166,4 +166,33 @@ class BadInputTest {
     expect(last, 429, "rate_limited");
     assertThat(last.raw().headers().firstValue("Retry-After")).isPresent();
   }
+
+  /** What the server answers to raw bytes on a new connection, read until it closes it (or 5 s). */
+  private static String raw(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", midnight.port)) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+      try {
+        socket.getInputStream().transferTo(answer);
+      } catch (java.net.SocketTimeoutException keptOpen) {
+        // whatever came is the answer
+      }
+      return answer.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void requestsTheHttpDecoderRefusesGetTheJsonErrorNotA500OrAnEmptyBody() throws Exception {
+    String noHost = raw("GET /api/rooms HTTP/1.1\r\n\r\n");
+    assertThat(noHost).startsWith("HTTP/1.1 400").contains("\"code\":\"invalid_request\"", "Host header");
+
+    String longUri = raw("GET /" + "a".repeat(5_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(longUri).startsWith("HTTP/1.").contains(" 414 ").contains("\"code\":\"uri_too_long\"");
+
+    String badChunk = raw("POST /api/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+    assertThat(badChunk).as("the client's malformed body is its error").doesNotContain("500")
+      .satisfiesAnyOf(a -> assertThat(a).isEmpty(), a -> assertThat(a).startsWith("HTTP/1.1 400"));
+  }
 }

@@ -37,7 +37,9 @@ public enum ErrorCode {
   INVALID_PRESET(400, "invalid_preset"),
   PRESET_NOT_FOUND(404, "preset_not_found"),
   RUN_NOT_FOUND(404, "run_not_found"),
-  RUN_IN_PROGRESS(409, "run_in_progress");
+  RUN_IN_PROGRESS(409, "run_in_progress"),
+  URI_TOO_LONG(414, "uri_too_long"),
+  HEADERS_TOO_LARGE(431, "headers_too_large");
 
   private static final int FAILURE_CODE_BASE = 10_000;
 

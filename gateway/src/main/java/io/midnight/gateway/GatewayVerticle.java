@@ -19,8 +19,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -78,8 +83,11 @@ public final class GatewayVerticle extends VerticleBase {
         dashboard = new DashboardFeed(vertx, node.sockets::sockets);
         Router router = router(options);
         server = vertx.createHttpServer(socketServerOptions(engineOptions).setHost(options.host()))
+          .invalidRequestHandler(GatewayVerticle::invalidRequest)
           .requestHandler(request -> {
-            if (engine.matches(request)) {
+            if (request.version() != HttpVersion.HTTP_2 && request.getHeader(HttpHeaders.HOST) == null) {
+              answer(request, ErrorCode.INVALID_REQUEST, "an HTTP/1.1 request needs a Host header");
+            } else if (engine.matches(request)) {
               engine.handle(request);
             } else {
               router.handle(request);
@@ -300,10 +308,39 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A request the HTTP decoder could not read (a URI past 4 KB, headers past 8 KB, a malformed line): the same JSON
+   * error as any other, instead of Vert.x's empty answer.
+   */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    if (cause instanceof TooLongHttpLineException) {
+      answer(request, ErrorCode.URI_TOO_LONG, "the request line is longer than " + HttpServerOptions
+        .DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      answer(request, ErrorCode.HEADERS_TOO_LARGE, "the request headers are larger than " + HttpServerOptions
+        .DEFAULT_MAX_HEADER_SIZE + " bytes");
+    } else {
+      answer(request, ErrorCode.INVALID_REQUEST, "malformed HTTP request"
+        + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    }
+  }
+
+  /** An error answer outside the router, and the connection closed: what follows on it cannot be trusted. */
+  private static void answer(HttpServerRequest request, ErrorCode code, String message) {
+    request.response().setStatusCode(code.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+      .putHeader(HttpHeaders.CONNECTION, "close").end(code.toJson(message).encode())
+      .onComplete(v -> request.connection().close());
+  }
+
   private void failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (ctx.statusCode() == 413) {
       error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than the limit");
+    } else if (failure != null && !ctx.request().isEnded() && !(failure instanceof ServiceException)) {
+      // the body itself could not be read (e.g. a bad chunk size): the client's error, not ours to log
+      LOG.debug("{} {}: unreadable body", ctx.request().method(), ctx.request().path(), failure);
+      error(ctx, ErrorCode.INVALID_REQUEST, "the request body could not be read: " + failure.getMessage());
     } else if (failure != null) {
       fail(ctx, failure);
     } else if (ctx.statusCode() == 404) {
