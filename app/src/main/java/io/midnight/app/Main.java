@@ -46,8 +46,8 @@ public final class Main implements Runnable {
 
   /**
    * Netty lets a loop run queued tasks for up to 1 s before it reads and flushes again; a loop fanning out a
-   * midnight then runs its timers and acks ~2 s late. 100 ms (Netty's floor) keeps it near 0.5 s (README,
-   * "Overload"). Set before any event loop class loads; a -D on the command line wins.
+   * midnight then runs its timers and acks ~2 s late. 100 ms (Netty's floor) keeps it near 0.5 s
+   * (gateway/README.md, "Overload"). Set before any event loop class loads; a -D on the command line wins.
    */
   static final String TASK_QUANTUM = "io.netty.eventLoop.maxTaskProcessingQuantumMs";
 

@@ -160,7 +160,7 @@ public final class MidnightNode {
         DeploymentOptions options = new DeploymentOptions().setConfig(resolved);
         // Off the event loops: in a spike the loops fan out, and a send's trip through the message service and
         // storage (four hops) would wait behind that backlog at every hop; on a worker context each service is
-        // still one task at a time, in order (README, "Overload").
+        // still one task at a time, in order (gateway/README.md, "Overload").
         DeploymentOptions offLoop = new DeploymentOptions(options).setThreadingModel(ThreadingModel.WORKER);
         List<String> ids = new ArrayList<>();
         int[] port = {-1};

@@ -372,16 +372,14 @@ public final class LoadTestVerticle extends VerticleBase {
 
   /**
    * Every user's send times for a run whose sending starts at {@code first} and lasts the duration; a midnight's
-   * burst window opens at {@code burstStart}. This process's run follows it too (its give-up time, the burst).
+   * burst window opens at {@code burstStart}. The fleet makes the run follow it (its give-up time, the burst).
    */
   private SendPlan plan(long first, long burstStart, int users) {
     long end = first + TimeUnit.SECONDS.toNanos(preset.durationSeconds());
-    SendPlan plan = preset.kind() == Preset.Kind.MIDNIGHT
+    return preset.kind() == Preset.Kind.MIDNIGHT
       ? SendPlan.midnight(first, end, preset.ratePerUser(), users, burstStart,
         burstStart + TimeUnit.SECONDS.toNanos(countdown.windowSeconds()), countdown.greetings(), runId.hashCode())
       : SendPlan.steady(first, end, preset.ratePerUser(), users);
-    run.follow(plan);
-    return plan;
   }
 
   /** Shows the countdown and marks 00:00 and the end of the window. */

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The node's bound on the work it holds (docs: README, "Overload"). A send is admitted only while the node has
+ * The node's bound on the work it holds (docs: gateway/README.md, "Overload"). A send is admitted only while the node has
  * fewer than {@link #pendingBound()} sends waiting for their ack, fewer than {@code maxQueuedDeliveries} deliveries
  * waiting for their fan-out, and every gateway event loop keeps up with its timers (lag under
  * {@code maxLoopLagMillis}). Past either, it is refused at once with {@code unavailable} and a
