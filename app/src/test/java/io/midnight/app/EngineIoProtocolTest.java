@@ -136,16 +136,42 @@ class EngineIoProtocolTest {
   }
 
   @Test
-  void overlappingGetsCloseTheSession() throws Exception {
+  void aSecondGetIsRefusedTheHeldOneAnsweredCloseAndTheSessionEnds() throws Exception {
     String sid = openPolling();
     String q = "EIO=4&transport=polling&sid=" + sid;
-    CompletableFuture<HttpResponse<String>> first = http.sendAsync(HttpRequest.newBuilder(
-      URI.create("http://127.0.0.1:" + port + "/socket.io/?" + q)).build(), HttpResponse.BodyHandlers.ofString());
-    Thread.sleep(100);
+    CompletableFuture<HttpResponse<String>> held = holdGet(q);
     HttpResponse<String> second = get(q);
     assertThat(second.statusCode()).isEqualTo(400);
-    first.get(5, TimeUnit.SECONDS);
+    assertThat(second.body()).isEqualTo("{\"code\":3,\"message\":\"Bad request\"}");
+    HttpResponse<String> first = held.get(5, TimeUnit.SECONDS);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).as("the held GET learns the session closed").isEqualTo("1");
     assertThat(get(q).body()).contains("Session ID unknown");
+  }
+
+  @Test
+  void aCloseInAPostAnswersTheHeldGetWithANoopAndEndsTheSession() throws Exception {
+    String sid = openPolling();
+    String q = "EIO=4&transport=polling&sid=" + sid;
+    CompletableFuture<HttpResponse<String>> held = holdGet(q);
+    assertThat(post(q, "1").body()).isEqualTo("ok");
+    HttpResponse<String> first = held.get(5, TimeUnit.SECONDS);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo("6");
+    assertThat(get(q).statusCode()).isEqualTo(400);
+    assertThat(post(q, "3").statusCode()).isEqualTo(400);
+  }
+
+  /**
+   * A GET the server holds: sent right after the handshake, so it waits for the first ping (300 ms away); 100 ms
+   * later it is held for sure.
+   */
+  static CompletableFuture<HttpResponse<String>> holdGet(String query) throws InterruptedException {
+    CompletableFuture<HttpResponse<String>> held = http.sendAsync(HttpRequest.newBuilder(
+      URI.create("http://127.0.0.1:" + port + "/socket.io/?" + query)).build(), HttpResponse.BodyHandlers.ofString());
+    Thread.sleep(100);
+    assertThat(held).as("the GET is held: nothing to send yet").isNotDone();
+    return held;
   }
 
   @Test

@@ -34,6 +34,7 @@ public final class EngineSession {
 
   /** Why a session ended; {@code SLOW_CONSUMER} is counted in the stats. */
   public static final String SLOW_CONSUMER = "slow consumer";
+  private static final String CLIENT_CLOSE = "client close";
 
   private final EngineServer server;
   private final EngineOptions options;
@@ -274,7 +275,7 @@ public final class EngineSession {
           textHandler.handle(packet.text());
         }
       }
-      case EnginePacket.CLOSE -> close("client close", false);
+      case EnginePacket.CLOSE -> close(CLIENT_CLOSE, false);
       case EnginePacket.NOOP -> { }
       default -> close("parse error: unexpected Engine.IO packet type " + packet.type(), false);
     }
@@ -515,7 +516,9 @@ public final class EngineSession {
     draining = false;
     server.remove(this);
     if (pendingGet != null) {
-      respondPoll("");
+      // a GET held when the session ends learns why: noop when the client closed it (it knows), close otherwise
+      // (an overlapping GET, a bad POST, a missed pong), as socket.io's server answers
+      respondPoll(String.valueOf(CLIENT_CLOSE.equals(closedReason) ? EnginePacket.NOOP : EnginePacket.CLOSE));
     }
     buffer.clear();
     if (ws != null && wsChannel.channel().isActive()) {
