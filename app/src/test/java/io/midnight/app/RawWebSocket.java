@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A bare WebSocket client over a plain {@link Socket}, so a test controls exactly when (and whether) it reads:
- * the way to play a client that stops reading, or one that sends garbage. Text frames only.
+ * the way to play a client that stops reading, or one that sends garbage. Reads text frames only.
  */
 final class RawWebSocket implements AutoCloseable {
 
@@ -63,15 +63,27 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   void sendText(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x81);
+    sendFrame(0x1, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  void sendBinary(byte[] payload) throws IOException {
+    sendFrame(0x2, payload);
+  }
+
+  private void sendFrame(int opcode, byte[] payload) throws IOException {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+    frame.write(0x80 | opcode);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
-    } else {
+    } else if (payload.length < 65_536) {
       frame.write(0x80 | 126);
       frame.write(payload.length >> 8);
       frame.write(payload.length & 0xff);
+    } else {
+      frame.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.write((int) ((long) payload.length >> shift) & 0xff);
+      }
     }
     byte[] mask = new byte[4];
     ThreadLocalRandom.current().nextBytes(mask);

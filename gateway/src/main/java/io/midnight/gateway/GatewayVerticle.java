@@ -76,7 +76,7 @@ public final class GatewayVerticle extends VerticleBase {
         JsonObject socketio = config().getJsonObject("socketio", new JsonObject());
         EngineOptions engineOptions = EngineOptions.fromConfig(socketio);
         chat = new ChatNamespace(vertx, tokens, node.chat, node.overload);
-        socketIo = new SocketIoServer(vertx, engineOptions.connectTimeout(), node.sockets).namespace("/", chat);
+        socketIo = new SocketIoServer(vertx, engineOptions, node.sockets).namespace("/", chat);
         PrometheusMeterRegistry registry = Meters.prometheus();
         scrape = registry == null ? null : PrometheusScrapingHandler.create(registry);
         engine = new EngineServer(vertx, engineOptions, node.sessions, socketIo);

@@ -30,7 +30,7 @@ public final class ProtocolEchoVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject c = config();
     EngineOptions options = EngineOptions.fromConfig(c);
-    SocketIoServer socketIo = new SocketIoServer(vertx, options.connectTimeout())
+    SocketIoServer socketIo = new SocketIoServer(vertx, options)
       .namespace("/", echo())
       .namespace("/custom", echo());
     EngineServer socketIoEngine = new EngineServer(vertx, options, socketIo);

@@ -106,14 +106,14 @@ public final class EngineServer {
     } else if (!session.acceptsPolling()) {
       badRequest(response, 3, "Bad request");
     } else if (request.method() == HttpMethod.GET) {
-      PollResponse poll = new PollResponse(response, here);
+      PollResponse poll = new PollResponse(request, here);
       onContext(session.context(), () -> session.onPollGet(poll));
     } else if (request.method() == HttpMethod.POST) {
       String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
       boolean tooLarge = length != null
         && (!length.matches("\\d{1,12}") || Long.parseLong(length) > options.maxPayload());
-      Future<Buffer> body = tooLarge ? null : request.body();
-      PollResponse poll = new PollResponse(response, here);
+      Future<Buffer> body = tooLarge ? null : BoundedBody.read(request, options.maxPayload());
+      PollResponse poll = new PollResponse(request, here);
       onContext(session.context(), () -> {
         if (tooLarge) {
           session.rejectTooLarge(poll);

@@ -332,10 +332,10 @@ public final class EngineSession {
     postInFlight = true;
     body.onComplete(ar -> EngineServer.onContext(context, () -> {
       postInFlight = false;
-      if (ar.failed()) {
-        response.badRequest(3, "Bad request");
-      } else if (ar.result().length() > options.maxPayload()) {
+      if (ar.failed() && ar.cause() instanceof BoundedBody.TooLarge) {
         rejectTooLarge(response);
+      } else if (ar.failed()) {
+        response.badRequest(3, "Bad request");
       } else {
         handlePost(response, ar.result());
       }

@@ -1,6 +1,8 @@
 package io.midnight.gateway.engine;
 
 import io.vertx.core.Context;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -12,10 +14,12 @@ import io.vertx.core.http.HttpServerResponse;
 final class PollResponse {
 
   private final HttpServerResponse response;
+  private final HttpConnection connection;
   private final Context context;
 
-  PollResponse(HttpServerResponse response, Context context) {
-    this.response = response;
+  PollResponse(HttpServerRequest request, Context context) {
+    this.response = request.response();
+    this.connection = request.connection();
     this.context = context;
   }
 
@@ -31,11 +35,14 @@ final class PollResponse {
     EngineServer.onContext(context, () -> EngineServer.badRequest(response, code, message));
   }
 
-  /** 413, and the connection closes (the official server does the same). */
+  /**
+   * 413, and the connection closes (the official server does the same): a client still streaming the body is cut
+   * off rather than read to its end.
+   */
   void tooLarge() {
     EngineServer.onContext(context, () -> {
       if (!response.ended() && !response.closed()) {
-        response.setStatusCode(413).putHeader("Connection", "close").end();
+        response.setStatusCode(413).putHeader("Connection", "close").end().onComplete(v -> connection.close());
       }
     });
   }

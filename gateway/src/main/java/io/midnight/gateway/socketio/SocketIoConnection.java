@@ -14,6 +14,10 @@ import java.util.Map;
  * The Socket.IO side of one Engine.IO session: decodes packets (reassembling binary ones from their attachment
  * frames), connects namespaces, and dispatches events and acks to their {@link SocketIoSocket}. A packet that
  * does not decode closes the session with the reason; the server and other sessions carry on.
+ *
+ * <p>What a connection holds for a client is bounded before it has signed in: a binary packet is accepted only on a
+ * namespace the client has joined, with at most {@code maxAttachments} attachments and, with them, at most
+ * {@code maxPayload} bytes; anything else closes the session (socket.io-client sends events only once connected).
  * Confined to the session's context.
  */
 final class SocketIoConnection {
@@ -22,6 +26,7 @@ final class SocketIoConnection {
   private final EngineSession engine;
   private final Map<String, SocketIoSocket> sockets = new HashMap<>();
   private SocketIoPacket partial;
+  private long partialBytes;
   private final List<Buffer> attachments = new ArrayList<>();
   private final long connectTimer;
 
@@ -55,8 +60,16 @@ final class SocketIoConnection {
       return;
     }
     if (packet.attachments() > 0) {
-      partial = packet;
-      attachments.clear();
+      SocketIoSocket socket = sockets.get(packet.namespace());
+      if (packet.attachments() > server.maxAttachments()) {
+        protocolError(packet.attachments() + " binary attachments announced, at most " + server.maxAttachments());
+      } else if (socket == null || !socket.isConnected()) {
+        protocolError("a binary packet before the namespace " + packet.namespace() + " was joined");
+      } else {
+        partial = packet;
+        partialBytes = text.length();
+        attachments.clear();
+      }
     } else {
       dispatch(packet);
     }
@@ -65,6 +78,13 @@ final class SocketIoConnection {
   private void onBinary(Buffer bytes) {
     if (partial == null) {
       protocolError("binary frame without a binary packet");
+      return;
+    }
+    partialBytes += bytes.length();
+    if (partialBytes > server.maxPayload()) {
+      partial = null;
+      attachments.clear();
+      protocolError("a binary packet and its attachments passed maxPayload (" + server.maxPayload() + " bytes)");
       return;
     }
     attachments.add(bytes);

@@ -1,5 +1,6 @@
 package io.midnight.gateway.socketio;
 
+import io.midnight.gateway.engine.EngineOptions;
 import io.midnight.gateway.engine.EngineSession;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SocketIoServer implements Handler<EngineSession> {
 
   private final Vertx vertx;
-  private final long connectTimeout;
+  private final EngineOptions options;
   private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
   private final Counters counters;
 
@@ -36,13 +37,14 @@ public final class SocketIoServer implements Handler<EngineSession> {
     }
   }
 
-  public SocketIoServer(Vertx vertx, long connectTimeout) {
-    this(vertx, connectTimeout, new Counters());
+  public SocketIoServer(Vertx vertx, EngineOptions options) {
+    this(vertx, options, new Counters());
   }
 
-  public SocketIoServer(Vertx vertx, long connectTimeout, Counters counters) {
+  /** {@code options}: the connect timeout, the attachments per packet and the payload bound. */
+  public SocketIoServer(Vertx vertx, EngineOptions options, Counters counters) {
     this.vertx = vertx;
-    this.connectTimeout = connectTimeout;
+    this.options = options;
     this.counters = counters;
   }
 
@@ -60,7 +62,15 @@ public final class SocketIoServer implements Handler<EngineSession> {
   }
 
   long connectTimeout() {
-    return connectTimeout;
+    return options.connectTimeout();
+  }
+
+  int maxAttachments() {
+    return options.maxAttachments();
+  }
+
+  int maxPayload() {
+    return options.maxPayload();
   }
 
   void socketOpened() {

@@ -88,6 +88,11 @@ public final class SocketIoSocket {
     this.connectedHandler = handler;
   }
 
+  /** True once the namespace accepted the connect (the client has signed in). */
+  boolean isConnected() {
+    return connected && !disconnected;
+  }
+
   void connected(JsonObject reply) {
     connected = true;
     connection.send(SocketIoPacket.connect(namespace, reply).encodeText());
