@@ -42,6 +42,7 @@ public enum ErrorCode {
   HEADERS_TOO_LARGE(431, "headers_too_large");
 
   private static final int FAILURE_CODE_BASE = 10_000;
+  private static final String RETRY_AFTER = " (retry after ";
 
   private final int status;
   private final String code;
@@ -76,9 +77,36 @@ public enum ErrorCode {
     message.fail(failureCode(), humanMessage);
   }
 
-  /** {@code {"error": {"code", "message"}}}, the public error shape. */
+  /**
+   * A refusal that says when to come back. The wait travels on the bus at the end of the message
+   * ({@code " (retry after N ms)"}: a bus failure carries only a code and a message) and {@link #toJson} lifts it
+   * into {@code retryAfterMs}.
+   */
+  public ServiceException refusal(String message, long retryAfterMs) {
+    return new ServiceException(this, message + RETRY_AFTER + Math.max(1, retryAfterMs) + " ms)");
+  }
+
+  /** The wait a {@link #refusal} message carries, in ms, or -1 when it carries none. */
+  public static long retryAfterMillis(String message) {
+    int at = message == null ? -1 : message.lastIndexOf(RETRY_AFTER);
+    if (at < 0 || !message.endsWith(" ms)")) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(message.substring(at + RETRY_AFTER.length(), message.length() - 4));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** {@code {"error": {"code", "message"[, "retryAfterMs"]}}}, the public error shape. */
   public JsonObject toJson(String message) {
-    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
+    JsonObject error = new JsonObject().put("code", code).put("message", message);
+    long retry = retryAfterMillis(message);
+    if (retry >= 0) {
+      error.put("retryAfterMs", retry);
+    }
+    return new JsonObject().put("error", error);
   }
 
   /** The code a failure stands for: ours when it is a {@link ReplyException} we raised, else unavailable/internal. */

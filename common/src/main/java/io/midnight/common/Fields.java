@@ -6,6 +6,12 @@ import io.vertx.core.json.JsonObject;
 /** Typed reads of request fields that fail with {@link ErrorCode#INVALID_REQUEST} naming the field. */
 public final class Fields {
 
+  /**
+   * The address a request came from, as the gateway saw its connection: set by the gateway on sign-ups, batches
+   * and logins (over whatever the client sent), read by the user service's throttle.
+   */
+  public static final String CLIENT_ADDRESS = "clientAddress";
+
   private Fields() {
   }
 

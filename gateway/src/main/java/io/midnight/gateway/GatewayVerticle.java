@@ -2,6 +2,7 @@ package io.midnight.gateway;
 
 import io.midnight.common.Addresses;
 import io.midnight.common.ErrorCode;
+import io.midnight.common.Fields;
 import io.midnight.common.ServiceException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.midnight.common.auth.SigningKey;
@@ -131,9 +132,10 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/").handler(ctx -> page(ctx, "web/index.html"));
     router.get("/dashboard").handler(ctx -> page(ctx, "web/dashboard.html"));
     router.route("/static/*").handler(StaticHandler.create("web").setCachingEnabled(true).setMaxAgeSeconds(3600));
-    router.post("/api/users").handler(ctx -> forward(ctx, Addresses.USERS_CREATE, body(ctx), SLOW, 201));
-    router.post("/api/users/batch").handler(ctx -> forward(ctx, Addresses.USERS_CREATE_BATCH, body(ctx), SLOW, 201));
-    router.post("/api/sessions").handler(ctx -> forward(ctx, Addresses.USERS_LOGIN, body(ctx), SLOW, 200));
+    router.post("/api/users").handler(ctx -> forward(ctx, Addresses.USERS_CREATE, fromClient(ctx), SLOW, 201));
+    router.post("/api/users/batch").handler(ctx -> forward(ctx, Addresses.USERS_CREATE_BATCH, fromClient(ctx), SLOW,
+      201));
+    router.post("/api/sessions").handler(ctx -> forward(ctx, Addresses.USERS_LOGIN, fromClient(ctx), SLOW, 200));
     router.route("/api/*").handler(this::authenticate);
     router.get("/api/rooms").handler(ctx -> forward(ctx, Addresses.ROOMS_LIST, new JsonObject(), DEFAULT, 200));
     router.post("/api/rooms").handler(ctx -> forward(ctx, Addresses.ROOMS_CREATE,
@@ -281,6 +283,11 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** The request body as a JSON object; anything else is a 400 {@code invalid_json}. */
+  /** The body with the address the request came from, which the user service throttles password hashes by. */
+  private static JsonObject fromClient(RoutingContext ctx) {
+    return body(ctx).put(Fields.CLIENT_ADDRESS, ctx.request().remoteAddress().hostAddress());
+  }
+
   private static JsonObject body(RoutingContext ctx) {
     Buffer raw = ctx.body().buffer();
     if (raw == null || raw.length() == 0) {
@@ -364,8 +371,9 @@ public final class GatewayVerticle extends VerticleBase {
     if (ctx.response().ended()) {
       return;
     }
-    if (code == ErrorCode.RATE_LIMITED) {
-      ctx.response().putHeader("Retry-After", "1");
+    long retry = ErrorCode.retryAfterMillis(message);
+    if (retry >= 0 || code == ErrorCode.RATE_LIMITED) {
+      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (retry + 999) / 1000)));
     }
     json(ctx, code.status(), code.toJson(message));
   }

@@ -9,6 +9,7 @@ import io.midnight.common.BusEndpoint;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.Fields;
 import io.midnight.common.ServiceException;
+import io.midnight.common.limit.TokenBuckets;
 import io.midnight.common.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,7 +47,7 @@ public final class MessageServiceVerticle extends VerticleBase {
 
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private MessageOptions options;
-  private RateLimiter limiter;
+  private TokenBuckets<Long> limiter;
   private final MembershipCache memberships = new MembershipCache(1_000_000);
   private AppendBatcher appends;
 
@@ -54,7 +55,7 @@ public final class MessageServiceVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     options = MessageOptions.fromConfig(config());
-    limiter = new RateLimiter(options.ratePerSecond(), options.burst());
+    limiter = new TokenBuckets<>(options.ratePerSecond(), options.burst());
     appends = new AppendBatcher(context, vertx.eventBus(), APPEND_BATCH, STORAGE.getSendTimeout());
     vertx.setPeriodic(10_000, id -> limiter.forgetIdle(System.nanoTime()));
     MessageConsumer<JsonObject> changes = vertx.eventBus().consumer(Addresses.MEMBERSHIP_CHANGED, m -> {
@@ -84,8 +85,8 @@ public final class MessageServiceVerticle extends VerticleBase {
     long received = System.nanoTime();
     long waitNanos = limiter.acquire(userId, received);
     if (waitNanos > 0) {
-      throw new ServiceException(ErrorCode.RATE_LIMITED, "rate limit of " + options.ratePerSecond() + " messages/s (burst "
-        + options.burst() + ") exceeded; retry in " + Math.max(1, waitNanos / 1_000_000) + " ms");
+      throw ErrorCode.RATE_LIMITED.refusal("rate limit of " + options.ratePerSecond() + " messages/s (burst "
+        + options.burst() + ") exceeded", TimeUnit.NANOSECONDS.toMillis(waitNanos));
     }
     return requireMember(roomId, userId)
       .compose(v -> appends.append(new AppendRequest.Item(roomId, userId, username, text, clientMsgId)))

@@ -5,16 +5,24 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 
 /**
- * The user service's slice of the configuration.
+ * The user service's slice of the configuration (README, "Configuration"; defaults in midnight-defaults.json).
  *
- * @param dataDir          where the signing key is generated when {@code auth.jwtKey} is not set
- * @param jwtKey           the HS256 key, or null to use the data directory's
- * @param tokenTtlSeconds  how long a token is valid
- * @param pbkdf2Iterations PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP's figure or more)
+ * @param dataDir                   where the signing key is generated when {@code auth.jwtKey} is not set
+ * @param jwtKey                    the HS256 key, or null to use the data directory's
+ * @param tokenTtlSeconds           how long a token is valid
+ * @param pbkdf2Iterations          PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP's figure or more)
+ * @param loginFailuresPerUser      login attempts a username may fail in a row before it is slowed down
+ * @param loginFailureRefillSeconds then, one more attempt per this many seconds
+ * @param hashesPerAddress          password hashes one source address may ask for at once (logins, sign-ups)
+ * @param hashRefillSeconds         then, one more per this many seconds
+ * @param maxPasswordsPerBatch      users with a password in one batch (each costs a hash, about 0.25 CPU s)
+ * @param hashThreads               threads that compute hashes (0 in the config: half the cores, at least one)
+ * @param maxQueuedHashes           hashes that may wait for a thread; past it, {@code unavailable}
  */
-public record UserOptions(Path dataDir, String jwtKey, long tokenTtlSeconds, int pbkdf2Iterations) {
+public record UserOptions(Path dataDir, String jwtKey, long tokenTtlSeconds, int pbkdf2Iterations,
+                          int loginFailuresPerUser, double loginFailureRefillSeconds, int hashesPerAddress,
+                          double hashRefillSeconds, int maxPasswordsPerBatch, int hashThreads, int maxQueuedHashes) {
 
-  public static final long DEFAULT_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
   /** OWASP Password Storage Cheat Sheet: 600,000 iterations for PBKDF2-HMAC-SHA256. */
   public static final int MIN_PBKDF2_ITERATIONS = 600_000;
 
@@ -26,14 +34,43 @@ public record UserOptions(Path dataDir, String jwtKey, long tokenTtlSeconds, int
       throw new IllegalArgumentException("users.pbkdf2Iterations must be >= " + MIN_PBKDF2_ITERATIONS
         + " (OWASP), got " + pbkdf2Iterations);
     }
+    atLeastOne("loginFailuresPerUser", loginFailuresPerUser);
+    atLeastOne("hashesPerAddress", hashesPerAddress);
+    atLeastOne("hashThreads", hashThreads);
+    atLeastOne("maxQueuedHashes", maxQueuedHashes);
+    if (!(loginFailureRefillSeconds > 0) || !(hashRefillSeconds > 0)) {
+      throw new IllegalArgumentException("users.loginFailureRefillSeconds and users.hashRefillSeconds must be > 0");
+    }
+    if (maxPasswordsPerBatch < 0 || maxPasswordsPerBatch > hashesPerAddress) {
+      throw new IllegalArgumentException("users.maxPasswordsPerBatch must be 0 to users.hashesPerAddress ("
+        + hashesPerAddress + "), got " + maxPasswordsPerBatch);
+    }
   }
 
+  private static int hashThreads(int configured) {
+    return configured == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2) : configured;
+  }
+
+  private static void atLeastOne(String key, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException("users." + key + " must be >= 1, got " + value);
+    }
+  }
+
+  /** Reads the config; an absent key takes its default. */
   public static UserOptions fromConfig(JsonObject config) {
     JsonObject users = config.getJsonObject("users", new JsonObject());
     return new UserOptions(
       Path.of(config.getString("dataDir", "./data")),
       config.getJsonObject("auth", new JsonObject()).getString("jwtKey"),
-      users.getLong("tokenTtlSeconds", DEFAULT_TOKEN_TTL_SECONDS),
-      users.getInteger("pbkdf2Iterations", MIN_PBKDF2_ITERATIONS));
+      users.getLong("tokenTtlSeconds", 7 * 24 * 3600L),
+      users.getInteger("pbkdf2Iterations", MIN_PBKDF2_ITERATIONS),
+      users.getInteger("loginFailuresPerUser", 5),
+      users.getDouble("loginFailureRefillSeconds", 60.0),
+      users.getInteger("hashesPerAddress", 10),
+      users.getDouble("hashRefillSeconds", 2.0),
+      users.getInteger("maxPasswordsPerBatch", 4),
+      hashThreads(users.getInteger("hashThreads", 0)),
+      users.getInteger("maxQueuedHashes", 16));
   }
 }

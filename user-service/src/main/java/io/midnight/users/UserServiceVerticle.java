@@ -16,12 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * Users, tokens, rooms and membership. Validates, hashes passwords on worker threads, and leaves every write to
- * the storage verticle; signs a token for each user it creates or logs in. Seeds the New Year rooms on start.
+ * Users, tokens, rooms and membership. Validates, hashes passwords on a bounded pool of its own ({@link HashPool})
+ * after the {@link LoginThrottle} allowed it, and leaves every write to the storage verticle; signs a token for
+ * each user it creates or logs in. Seeds the New Year rooms on start.
  */
 public final class UserServiceVerticle extends VerticleBase {
 
@@ -32,10 +36,16 @@ public final class UserServiceVerticle extends VerticleBase {
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private TokenIssuer tokens;
   private PasswordHasher hasher;
+  private HashPool hashPool;
+  private LoginThrottle throttle;
+  private UserOptions options;
 
   @Override
   public Future<?> start() {
-    UserOptions options = UserOptions.fromConfig(config());
+    options = UserOptions.fromConfig(config());
+    hashPool = new HashPool(vertx, options.hashThreads(), options.maxQueuedHashes());
+    throttle = new LoginThrottle(options);
+    vertx.setPeriodic(10_000, id -> throttle.forgetIdle());
     return vertx.executeBlocking(() -> {
       hasher = new PasswordHasher(options.pbkdf2Iterations());
       return SigningKey.resolve(options.jwtKey(), options.dataDir());
@@ -67,6 +77,9 @@ public final class UserServiceVerticle extends VerticleBase {
   private Future<JsonObject> createUser(JsonObject body) {
     String username = AccountRules.username(Fields.optionalString(body, "username"));
     String password = AccountRules.password(Fields.optionalString(body, "password"));
+    if (password != null) {
+      throttle.hashes(clientAddress(body), 1);
+    }
     return hash(password)
       .compose(hash -> storage(Addresses.STORAGE_USERS_CREATE, new JsonObject().put("users",
         new JsonArray().add(new JsonObject().put("username", username).put("passwordHash", hash)))))
@@ -83,19 +96,33 @@ public final class UserServiceVerticle extends VerticleBase {
       throw new ServiceException(ErrorCode.BATCH_TOO_LARGE, "a batch holds at most " + MAX_BATCH + " users, got "
         + users.size());
     }
-    List<Future<JsonObject>> prepared = new ArrayList<>(users.size());
+    List<String> usernames = new ArrayList<>(users.size());
+    List<String> passwords = new ArrayList<>(users.size());
     for (int i = 0; i < users.size(); i++) {
       if (!(users.getValue(i) instanceof JsonObject user)) {
         throw new ServiceException(ErrorCode.INVALID_REQUEST, "users[" + i + "] must be an object");
       }
-      String username = AccountRules.username(Fields.optionalString(user, "username"));
-      String password = AccountRules.password(Fields.optionalString(user, "password"));
-      prepared.add(hash(password).map(h -> new JsonObject().put("username", username).put("passwordHash", h)));
+      usernames.add(AccountRules.username(Fields.optionalString(user, "username")));
+      passwords.add(AccountRules.password(Fields.optionalString(user, "password")));
     }
-    return Future.all(prepared)
-      .compose(all -> {
+    List<Callable<String>> hashes = passwords.stream().filter(Objects::nonNull)
+      .<Callable<String>>map(p -> () -> hasher.hash(p)).toList();
+    if (hashes.size() > options.maxPasswordsPerBatch()) {
+      // a hash costs about a quarter of a CPU second: an unauthenticated request may not ask for many
+      throw new ServiceException(ErrorCode.BATCH_TOO_LARGE, "a batch holds at most " + options.maxPasswordsPerBatch()
+        + " users with a password, got " + hashes.size() + " (users without one cost nothing)");
+    }
+    if (!hashes.isEmpty()) {
+      throttle.hashes(clientAddress(body), hashes.size());
+    }
+    return hashPool.runAll(hashes)
+      .compose(hashed -> {
         JsonArray rows = new JsonArray();
-        prepared.forEach(f -> rows.add(f.result()));
+        Iterator<String> next = hashed.iterator();
+        for (int i = 0; i < usernames.size(); i++) {
+          rows.add(new JsonObject().put("username", usernames.get(i))
+            .put("passwordHash", passwords.get(i) == null ? null : next.next()));
+        }
         return storage(Addresses.STORAGE_USERS_CREATE, new JsonObject().put("users", rows));
       })
       .map(created -> {
@@ -108,19 +135,24 @@ public final class UserServiceVerticle extends VerticleBase {
   private Future<JsonObject> login(JsonObject body) {
     String username = Fields.requireString(body, "username");
     String password = Fields.requireString(body, "password");
+    throttle.login(username, clientAddress(body));
     return storage(Addresses.STORAGE_USERS_FIND, new JsonObject().put("username", username))
       .recover(e -> ErrorCode.of(e) == ErrorCode.USER_NOT_FOUND
         ? Future.succeededFuture(new JsonObject()) : Future.failedFuture(e))
-      .compose(user -> vertx.executeBlocking(() -> {
+      .compose(user -> hashPool.run(() -> {
         String stored = user.getString("passwordHash");
         if (stored == null) {
           hasher.burn(password);
           return false;
         }
         return hasher.verify(password, stored);
-      }, false).compose(ok -> ok
-        ? Future.succeededFuture(tokens.withToken(user))
-        : ErrorCode.INVALID_CREDENTIALS.failed("wrong username or password")));
+      }).compose(ok -> {
+        if (!ok) {
+          return ErrorCode.INVALID_CREDENTIALS.failed("wrong username or password");
+        }
+        throttle.succeeded(username);
+        return Future.succeededFuture(tokens.withToken(user));
+      }));
   }
 
   private Future<JsonObject> membership(String address, JsonObject body, boolean member) {
@@ -132,7 +164,12 @@ public final class UserServiceVerticle extends VerticleBase {
   }
 
   private Future<String> hash(String password) {
-    return password == null ? Future.succeededFuture(null) : vertx.executeBlocking(() -> hasher.hash(password), false);
+    return password == null ? Future.succeededFuture(null) : hashPool.run(() -> hasher.hash(password));
+  }
+
+  /** The address the gateway saw the request come from; the throttle's key for hashes. */
+  private static String clientAddress(JsonObject body) {
+    return body.getString(Fields.CLIENT_ADDRESS, "unknown");
   }
 
   private Future<JsonObject> storage(String address, JsonObject body) {
@@ -143,5 +180,11 @@ public final class UserServiceVerticle extends VerticleBase {
     MessageConsumer<JsonObject> consumer = BusEndpoint.serve(vertx, address, handler);
     consumers.add(consumer);
     return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    hashPool.close();
+    return Future.succeededFuture();
   }
 }
