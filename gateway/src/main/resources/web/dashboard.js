@@ -55,7 +55,7 @@
     while (points.length > WINDOW) points.shift();
   }
 
-  const source = new EventSource('/api/dashboard/stream');
+  const source = new EventSource('/api/dashboard/stream' + location.search);
   source.addEventListener('open', () => { $('status').textContent = 'live'; $('status').className = 'pill ok'; });
   source.addEventListener('error', () => { $('status').textContent = 'reconnecting…'; $('status').className = 'pill bad'; });
   source.addEventListener('history', (e) => {

@@ -22,9 +22,11 @@ class BrowserIT {
 
   private static final String CHROMIUM = "/usr/bin/chromium";
   /** The history test preloads 120 messages as fast as HTTP goes. */
+  private static final String OPERATOR_KEY = "the-browser-test-operator-key";
   private static final Map<String, String> ENV = Map.of(
     "MIDNIGHT_MESSAGES_RATE_PER_SECOND", "500",
-    "MIDNIGHT_MESSAGES_BURST", "1000");
+    "MIDNIGHT_MESSAGES_BURST", "1000",
+    "MIDNIGHT_AUTH_OPERATOR_KEY", OPERATOR_KEY);
 
   @TempDir
   Path dir;
@@ -43,7 +45,7 @@ class BrowserIT {
       NodePackages.Run node = NodePackages.run(
         List.of("node", "--test", "--test-concurrency=1", "--test-reporter=spec", "test/"), suite,
         Map.of("MIDNIGHT_URL", "http://127.0.0.1:" + midnight.port, "CHROMIUM", CHROMIUM,
-          "SCREENSHOTS", shots.toString(), "NO_COLOR", "1"), 300, "[browser] ");
+          "SCREENSHOTS", shots.toString(), "NO_COLOR", "1", "OPERATOR_KEY", OPERATOR_KEY), 300, "[browser] ");
       assertThat(node.exitCode()).as("the browser tests (the [browser] lines hold everything; server log %s):%n%s",
         log, node.failures()).isZero();
     }

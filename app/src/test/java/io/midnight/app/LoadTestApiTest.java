@@ -14,75 +14,108 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The load tool's config API over real HTTP on the all-in-one node: presets are validated, saved durably and
- * still there after a restart; a run started over HTTP is watched to its verified report and can be stopped.
+ * still there after a restart, built-ins are read-only; only the operator saves presets and starts or stops runs,
+ * and only against this node; a run started over HTTP is watched to its verified report and can be stopped.
  */
 class LoadTestApiTest {
+
+  static final String KEY = "the-operator-key-of-this-test";
+  static final JsonObject OPERATOR = new JsonObject().put("auth", new JsonObject().put("operatorKey", KEY));
 
   @TempDir
   Path dir;
 
   @Test
   void presetsAreValidatedAndSurviveARestart() throws Exception {
-    try (InProcessMidnight midnight = new InProcessMidnight(dir, new JsonObject())) {
+    try (InProcessMidnight midnight = new InProcessMidnight(dir, OPERATOR)) {
       Api api = midnight.api;
-      String token = api.user("operator").getString("token");
+      String token = api.user("a_user").getString("token");
 
       assertThat(api.get("/api/loadtest/presets", null).status()).as("the API needs a token").isEqualTo(401);
       JsonArray presets = api.get("/api/loadtest/presets", token).body().getJsonArray("presets");
       assertThat(presets.stream().map(p -> ((JsonObject) p).getString("name")))
         .containsExactly("quick", "medium", "strong", "extreme", "mega", "ultra", "connections", "midnight");
       assertThat(preset(presets, "ultra").getInteger("users")).isEqualTo(10_000);
+      assertThat(api.get("/api/loadtest/presets", KEY).status()).as("the operator reads them too").isEqualTo(200);
 
-      Api.Reply bad = api.put("/api/loadtest/presets/quick", token, new JsonObject().put("users", 0));
+      Api.Reply guest = api.put("/api/loadtest/presets/tiny", token, tiny());
+      assertThat(guest.status()).as("a signed-in user may not save presets").isEqualTo(403);
+      assertThat(guest.errorCode()).isEqualTo("forbidden");
+      Api.Reply builtIn = api.put("/api/loadtest/presets/quick", KEY, new JsonObject().put("durationSeconds", 5));
+      assertThat(builtIn.status()).isEqualTo(403);
+      assertThat(builtIn.body().getJsonObject("error").getString("message")).contains("read-only", "copyOf");
+      assertThat(api.put("/api/loadtest/presets/tiny", KEY, tiny()).status()).isEqualTo(200);
+
+      Api.Reply bad = api.put("/api/loadtest/presets/tiny", KEY, new JsonObject().put("users", 0));
       assertThat(bad.status()).isEqualTo(400);
       assertThat(bad.errorCode()).isEqualTo("invalid_preset");
       assertThat(bad.body().getJsonObject("error").getString("message")).contains("users 0");
-      assertThat(api.put("/api/loadtest/presets/quick", token, new JsonObject().put("users", "many")).body()
+      assertThat(api.put("/api/loadtest/presets/tiny", KEY, new JsonObject().put("users", "many")).body()
         .getJsonObject("error").getString("message")).isEqualTo("users must be a whole number; got many");
-      assertThat(api.put("/api/loadtest/presets/quick", token, new JsonObject().put("speed", 3)).errorCode())
+      assertThat(api.put("/api/loadtest/presets/tiny", KEY, new JsonObject().put("speed", 3)).errorCode())
         .isEqualTo("invalid_preset");
-      assertThat(api.put("/api/loadtest/presets/Bad%20Name", token, new JsonObject().put("users", 3)
-        .put("rooms", 1).put("durationSeconds", 1).put("ratePerUser", 1)).errorCode()).isEqualTo("invalid_preset");
-      assertThat(api.put("/api/loadtest/presets/half", token, new JsonObject().put("users", 3)).body()
+      assertThat(api.put("/api/loadtest/presets/Bad%20Name", KEY, tiny()).errorCode()).isEqualTo("invalid_preset");
+      assertThat(api.put("/api/loadtest/presets/half", KEY, new JsonObject().put("users", 3)).body()
         .getJsonObject("error").getString("message")).contains("missing");
+      assertThat(api.put("/api/loadtest/presets/copy", KEY, new JsonObject().put("copyOf", "nope")).errorCode())
+        .isEqualTo("invalid_preset");
 
-      Api.Reply edited = api.put("/api/loadtest/presets/quick", token, new JsonObject().put("durationSeconds", 5));
-      assertThat(edited.status()).isEqualTo(200);
-      assertThat(edited.body().getInteger("users")).as("untouched fields stay").isEqualTo(30);
-      assertThat(api.put("/api/loadtest/presets/tiny", token, tiny()).status()).isEqualTo(200);
+      Api.Reply copied = api.put("/api/loadtest/presets/quick-5s", KEY, new JsonObject().put("copyOf", "quick")
+        .put("durationSeconds", 5));
+      assertThat(copied.status()).isEqualTo(200);
+      assertThat(copied.body().getInteger("users")).as("the copy keeps what it does not change").isEqualTo(30);
     }
-    assertThat(Files.readString(dir.resolve(PresetStore.FILE))).contains("tiny");
+    assertThat(Files.readString(dir.resolve(PresetStore.FILE))).contains("tiny", "quick-5s");
 
-    try (InProcessMidnight restarted = new InProcessMidnight(dir, new JsonObject())) {
-      String token = restarted.api.user("operator2").getString("token");
-      JsonArray presets = restarted.api.get("/api/loadtest/presets", token).body().getJsonArray("presets");
-      assertThat(preset(presets, "quick").getInteger("durationSeconds")).isEqualTo(5);
+    try (InProcessMidnight restarted = new InProcessMidnight(dir, OPERATOR)) {
+      JsonArray presets = restarted.api.get("/api/loadtest/presets", KEY).body().getJsonArray("presets");
+      assertThat(preset(presets, "quick-5s").getInteger("durationSeconds")).isEqualTo(5);
+      assertThat(preset(presets, "quick").getInteger("durationSeconds")).as("the built-in is untouched").isEqualTo(30);
       assertThat(preset(presets, "tiny").getInteger("users")).isEqualTo(6);
       assertThat(preset(presets, "tiny").getBoolean("builtIn")).isFalse();
     }
   }
 
   @Test
-  void aRunStartedOverHttpEndsVerifiedAndCanBeStopped() throws Exception {
-    try (InProcessMidnight midnight = new InProcessMidnight(dir, new JsonObject())) {
-      Api api = midnight.api;
-      String token = api.user("operator").getString("token");
-      api.put("/api/loadtest/presets/tiny", token, tiny());
+  void aBuiltInEditedBeforeBuiltInsWereReadOnlyIsKeptAsACopy() throws Exception {
+    Files.writeString(dir.resolve(PresetStore.FILE), new JsonObject().put("presets", new JsonArray()
+      .add(new JsonObject().put("name", "quick").put("durationSeconds", 7))).encode());
+    try (InProcessMidnight midnight = new InProcessMidnight(dir, OPERATOR)) {
+      JsonArray presets = midnight.api.get("/api/loadtest/presets", KEY).body().getJsonArray("presets");
+      assertThat(preset(presets, "quick").getInteger("durationSeconds")).isEqualTo(30);
+      assertThat(preset(presets, "quick-saved").getInteger("durationSeconds")).isEqualTo(7);
+      assertThat(preset(presets, "quick-saved").getBoolean("builtIn")).isFalse();
+    }
+  }
 
-      assertThat(api.post("/api/loadtest/runs", token, new JsonObject().put("preset", "nope")).errorCode())
+  @Test
+  void aRunStartedOverHttpEndsVerifiedAndCanBeStopped() throws Exception {
+    try (InProcessMidnight midnight = new InProcessMidnight(dir, OPERATOR)) {
+      Api api = midnight.api;
+      String token = api.user("a_user").getString("token");
+      api.put("/api/loadtest/presets/tiny", KEY, tiny());
+      Api.Reply guest = api.post("/api/loadtest/runs", token, new JsonObject().put("preset", "tiny"));
+      assertThat(guest.status()).as("a signed-in user may not start runs").isEqualTo(403);
+      assertThat(guest.errorCode()).isEqualTo("forbidden");
+      Api.Reply elsewhere = api.post("/api/loadtest/runs", KEY, new JsonObject().put("preset", "tiny")
+        .put("target", "http://10.1.2.3:4000"));
+      assertThat(elsewhere.status()).as("a run goes to this node or an allowed target only").isEqualTo(403);
+      assertThat(elsewhere.errorCode()).isEqualTo("target_not_allowed");
+
+      assertThat(api.post("/api/loadtest/runs", KEY, new JsonObject().put("preset", "nope")).errorCode())
         .isEqualTo("preset_not_found");
-      assertThat(api.post("/api/loadtest/runs", token, new JsonObject().put("preset", "tiny").put("speed", 1))
+      assertThat(api.post("/api/loadtest/runs", KEY, new JsonObject().put("preset", "tiny").put("speed", 1))
         .errorCode()).isEqualTo("invalid_request");
-      assertThat(api.post("/api/loadtest/runs", token, new JsonObject().put("preset", "tiny").put("users", -1))
+      assertThat(api.post("/api/loadtest/runs", KEY, new JsonObject().put("preset", "tiny").put("users", -1))
         .errorCode()).isEqualTo("invalid_request");
-      assertThat(api.post("/api/loadtest/runs", token, new JsonObject().put("preset", "tiny")
+      assertThat(api.post("/api/loadtest/runs", KEY, new JsonObject().put("preset", "tiny")
         .put("target", "ftp://x")).errorCode()).isEqualTo("invalid_request");
       assertThat(api.get("/api/loadtest/runs/zzz", token).errorCode()).isEqualTo("run_not_found");
 
-      Api.Reply started = api.post("/api/loadtest/runs", token, new JsonObject().put("preset", "tiny"));
+      Api.Reply started = api.post("/api/loadtest/runs", KEY, new JsonObject().put("preset", "tiny"));
       assertThat(started.status()).isEqualTo(202);
       String id = started.body().getString("id");
-      assertThat(api.post("/api/loadtest/runs", token, new JsonObject().put("preset", "tiny")).errorCode())
+      assertThat(api.post("/api/loadtest/runs", KEY, new JsonObject().put("preset", "tiny")).errorCode())
         .as("one run at a time").isEqualTo("run_in_progress");
       JsonObject finished = waitFor(api, token, id, run -> !run.getString("state").equals("running"));
       assertThat(finished.getString("state")).isEqualTo("finished");
@@ -93,10 +126,10 @@ class LoadTestApiTest {
       assertThat(Path.of(finished.getString("reportDir")).resolve("report.html")).isRegularFile();
       assertThat(finished.getJsonArray("log").encode()).contains("tiny");
 
-      String longRun = api.post("/api/loadtest/runs", token, new JsonObject().put("preset", "tiny")
+      String longRun = api.post("/api/loadtest/runs", KEY, new JsonObject().put("preset", "tiny")
         .put("durationSeconds", 120)).body().getString("id");
       waitFor(api, token, longRun, run -> run.getJsonObject("progress").getLong("sent", 0L) > 0);
-      Api.Reply stopping = api.delete("/api/loadtest/runs/" + longRun, token);
+      Api.Reply stopping = api.delete("/api/loadtest/runs/" + longRun, KEY);
       assertThat(stopping.status()).isEqualTo(202);
       assertThat(stopping.body().getString("state")).isEqualTo("stopping");
       JsonObject stopped = waitFor(api, token, longRun, run -> !run.getString("state").equals("stopping"));

@@ -39,7 +39,9 @@ public enum ErrorCode {
   RUN_NOT_FOUND(404, "run_not_found"),
   RUN_IN_PROGRESS(409, "run_in_progress"),
   URI_TOO_LONG(414, "uri_too_long"),
-  HEADERS_TOO_LARGE(431, "headers_too_large");
+  HEADERS_TOO_LARGE(431, "headers_too_large"),
+  FORBIDDEN(403, "forbidden"),
+  TARGET_NOT_ALLOWED(403, "target_not_allowed");
 
   private static final int FAILURE_CODE_BASE = 10_000;
   private static final String RETRY_AFTER = " (retry after ";

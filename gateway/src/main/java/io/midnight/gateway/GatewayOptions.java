@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 
 /**
- * The gateway's slice of the configuration ({@code http.*}, {@code dataDir}, {@code auth.jwtKey}).
+ * The gateway's slice of the configuration ({@code http.*}, {@code dataDir}, {@code auth.*}).
  *
  * @param host         the address to listen on
  * @param port         the HTTP port (0 picks a free one)
@@ -13,8 +13,11 @@ import java.nio.file.Path;
  * @param dataDir      where the signing key lives when {@code jwtKey} is not set
  * @param jwtKey       the HS256 key, or null to use the data directory's
  * @param instances    gateway instances (each on its own event loop); 0 for one per event loop
+ * @param operatorKey  the operator's secret, or null to use the data directory's ({@code OperatorKey})
+ * @param operatorOpenOnLoopback whether metrics and the dashboard answer loopback clients without the operator key
  */
-public record GatewayOptions(String host, int port, int maxBodyBytes, Path dataDir, String jwtKey, int instances) {
+public record GatewayOptions(String host, int port, int maxBodyBytes, Path dataDir, String jwtKey, int instances,
+                             String operatorKey, boolean operatorOpenOnLoopback) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 4000;
@@ -35,12 +38,15 @@ public record GatewayOptions(String host, int port, int maxBodyBytes, Path dataD
 
   public static GatewayOptions fromConfig(JsonObject config) {
     JsonObject http = config.getJsonObject("http", new JsonObject());
+    JsonObject auth = config.getJsonObject("auth", new JsonObject());
     return new GatewayOptions(
       http.getString("host", DEFAULT_HOST),
       http.getInteger("port", DEFAULT_PORT),
       http.getInteger("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
       Path.of(config.getString("dataDir", "./data")),
-      config.getJsonObject("auth", new JsonObject()).getString("jwtKey"),
-      http.getInteger("instances", DEFAULT_INSTANCES));
+      auth.getString("jwtKey"),
+      http.getInteger("instances", DEFAULT_INSTANCES),
+      auth.getString("operatorKey"),
+      auth.getBoolean("operatorOpenOnLoopback", true));
   }
 }

@@ -5,6 +5,7 @@ import io.midnight.common.ErrorCode;
 import io.midnight.common.Fields;
 import io.midnight.common.ServiceException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.midnight.common.auth.OperatorKey;
 import io.midnight.common.auth.SigningKey;
 import io.midnight.common.metrics.Meters;
 import io.midnight.gateway.chat.ChatNamespace;
@@ -60,6 +61,7 @@ public final class GatewayVerticle extends VerticleBase {
   private SocketIoServer socketIo;
   private ChatNamespace chat;
   private DashboardFeed dashboard;
+  private OperatorAccess operators;
   private LoopLagProbe lagProbe;
   /** Null when this node runs without metrics. */
   private Handler<RoutingContext> scrape;
@@ -71,7 +73,11 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     GatewayOptions options = GatewayOptions.fromConfig(config());
-    return vertx.executeBlocking(() -> SigningKey.resolve(options.jwtKey(), options.dataDir()))
+    return vertx.executeBlocking(() -> {
+        operators = new OperatorAccess(OperatorKey.resolve(options.operatorKey(), options.dataDir()),
+          options.operatorOpenOnLoopback());
+        return SigningKey.resolve(options.jwtKey(), options.dataDir());
+      })
       .compose(key -> {
         tokens = new TokenVerifier(vertx, key);
         JsonObject socketio = config().getJsonObject("socketio", new JsonObject());
@@ -127,10 +133,10 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
     router.get("/health").handler(this::health);
-    router.get("/metrics").handler(this::metrics);
-    router.get("/api/dashboard/stream").handler(ctx -> dashboard.stream(ctx));
+    router.get("/metrics").handler(operators::watch).handler(this::metrics);
+    router.get("/api/dashboard/stream").handler(operators::watch).handler(ctx -> dashboard.stream(ctx));
     router.get("/").handler(ctx -> page(ctx, "web/index.html"));
-    router.get("/dashboard").handler(ctx -> page(ctx, "web/dashboard.html"));
+    router.get("/dashboard").handler(operators::watch).handler(ctx -> page(ctx, "web/dashboard.html"));
     router.route("/static/*").handler(StaticHandler.create("web").setCachingEnabled(true).setMaxAgeSeconds(3600));
     router.post("/api/users").handler(ctx -> forward(ctx, Addresses.USERS_CREATE, fromClient(ctx), SLOW, 201));
     router.post("/api/users/batch").handler(ctx -> forward(ctx, Addresses.USERS_CREATE_BATCH, fromClient(ctx), SLOW,
@@ -154,13 +160,13 @@ public final class GatewayVerticle extends VerticleBase {
       .put("limit", ctx.request().getParam("limit")), DEFAULT, 200));
     router.get("/api/stats").handler(this::stats);
     router.get("/api/loadtest/presets").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_PRESETS_LIST, new JsonObject(), 200));
-    router.put("/api/loadtest/presets/:name").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_PRESETS_PUT,
+    router.put("/api/loadtest/presets/:name").handler(operators::require).handler(ctx -> loadTest(ctx, Addresses.LOADTEST_PRESETS_PUT,
       new JsonObject().put("name", ctx.pathParam("name")).put("preset", body(ctx)), 200));
     router.get("/api/loadtest/runs").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_LIST, new JsonObject(), 200));
-    router.post("/api/loadtest/runs").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_START, body(ctx), 202));
+    router.post("/api/loadtest/runs").handler(operators::require).handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_START, body(ctx), 202));
     router.get("/api/loadtest/runs/:id").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_GET,
       new JsonObject().put("id", ctx.pathParam("id")), 200));
-    router.delete("/api/loadtest/runs/:id").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_STOP,
+    router.delete("/api/loadtest/runs/:id").handler(operators::require).handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_STOP,
       new JsonObject().put("id", ctx.pathParam("id")), 202));
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> error(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().method()
@@ -170,7 +176,17 @@ public final class GatewayVerticle extends VerticleBase {
     return router;
   }
 
+  /** A user's token, or on the load-test API the operator key ({@link OperatorAccess}). */
   private void authenticate(RoutingContext ctx) {
+    if (operators.presentsKey(ctx.request())) {
+      if (ctx.request().path().startsWith("/api/loadtest/")) {
+        ctx.put(OperatorAccess.OPERATOR, true);
+        ctx.next();
+      } else {
+        error(ctx, ErrorCode.UNAUTHORIZED, "the operator key is not a user's token: sign in as a user for this");
+      }
+      return;
+    }
     String header = ctx.request().getHeader("Authorization");
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     tokens.verify(token)

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +34,11 @@ import java.util.function.Function;
  * machine would measure each other. A run's clients live in this JVM, so a run against this node is refused when
  * it needs more open files than the process has left; bigger runs go through {@code midnight load --target}.
  *
- * <p>Config: {@code dataDir} (presets and reports) and {@code loadtest.target}, the URL runs use by default (this
- * node's gateway).
+ * <p>Config: {@code dataDir} (presets and reports), {@code loadtest.target}, the URL runs use by default (this
+ * node's gateway), and {@code loadtest.allowedTargets}, the other URLs (comma-separated) a run may name: a run
+ * sends requests to its target, so the target is never whatever the caller likes. Built-in presets are
+ * read-only; a copy ({@code copyOf}) is saved under a name of its own. The gateway lets only the operator start,
+ * stop or save.
  */
 public final class LoadTestApiVerticle extends VerticleBase {
 
@@ -48,13 +52,17 @@ public final class LoadTestApiVerticle extends VerticleBase {
   private PresetStore presets;
   private Path reportsRoot;
   private URI defaultTarget;
+  private List<URI> allowedTargets;
 
   @Override
   public Future<?> start() {
     Path dataDir = Path.of(config().getString("dataDir", "data"));
     reportsRoot = dataDir.resolve("reports");
-    defaultTarget = URI.create(config().getJsonObject("loadtest", new JsonObject())
-      .getString("target", "http://127.0.0.1:" + config().getJsonObject("http", new JsonObject()).getInteger("port", 4000)));
+    JsonObject loadtest = config().getJsonObject("loadtest", new JsonObject());
+    defaultTarget = URI.create(loadtest.getString("target",
+      "http://127.0.0.1:" + config().getJsonObject("http", new JsonObject()).getInteger("port", 4000)));
+    allowedTargets = Arrays.stream(loadtest.getString("allowedTargets", "").split(","))
+      .filter(t -> !t.isBlank()).map(t -> url(t, "loadtest.allowedTargets")).toList();
     return vertx.executeBlocking(() -> new PresetStore(dataDir)).compose(store -> {
       presets = store;
       handle(Addresses.LOADTEST_PRESETS_LIST, this::listPresets);
@@ -95,18 +103,27 @@ public final class LoadTestApiVerticle extends VerticleBase {
 
   private Future<JsonObject> putPreset(JsonObject request) {
     String name = request.getString("name");
-    if (!(request.getValue("preset") instanceof JsonObject body)) {
+    if (!(request.getValue("preset") instanceof JsonObject given)) {
       return ErrorCode.INVALID_PRESET.failed("the body must be a preset object");
     }
+    if (PresetStore.isBuiltIn(name)) {
+      return ErrorCode.FORBIDDEN.failed("the built-in preset '" + name + "' is read-only: save a copy under a name "
+        + "of your own, e.g. PUT /api/loadtest/presets/my-" + name + " with {\"copyOf\": \"" + name + "\", ...}");
+    }
+    JsonObject body = given.copy();
+    Object copyOf = body.remove("copyOf");
     Preset preset;
     try {
-      preset = Preset.fromJson(name, presets.named(name).orElseGet(() -> requireAll(name, body)), body);
+      Preset base = copyOf != null ? presets.named(String.valueOf(copyOf)).orElseThrow(() ->
+          new IllegalArgumentException("copyOf names no preset: '" + copyOf + "' (GET /api/loadtest/presets)"))
+        : presets.named(name).orElseGet(() -> requireAll(name, body));
+      preset = Preset.fromJson(name, base, body);
     } catch (IllegalArgumentException e) {
       return ErrorCode.INVALID_PRESET.failed(e.getMessage());
     }
     return vertx.executeBlocking(() -> {
       presets.save(preset);
-      return preset.toJson().put("builtIn", PresetStore.isBuiltIn(name));
+      return preset.toJson().put("builtIn", false);
     }, true);
   }
 
@@ -115,7 +132,7 @@ public final class LoadTestApiVerticle extends VerticleBase {
     for (String field : PRESET_FIELDS) {
       if (!body.containsKey(field)) {
         throw new IllegalArgumentException("new preset '" + name + "' needs users, rooms, durationSeconds and "
-          + "ratePerUser; missing " + field);
+          + "ratePerUser, or copyOf (a preset to start from); missing " + field);
       }
     }
     return new Preset(name, 1, 1, 1, Preset.DEFAULT_RATE_PER_USER);
@@ -240,19 +257,36 @@ public final class LoadTestApiVerticle extends VerticleBase {
     }
   }
 
+  /** The run's target: this node unless the body names one of {@code loadtest.allowedTargets}. */
   private URI target(Object value) {
     if (value == null) {
       return defaultTarget;
     }
+    URI uri = url(String.valueOf(value), "target");
+    if (!origin(uri).equals(origin(defaultTarget)) && allowedTargets.stream().noneMatch(a -> origin(a).equals(origin(uri)))) {
+      throw ErrorCode.TARGET_NOT_ALLOWED.exception("a load test may target this node (" + defaultTarget + ")"
+        + (allowedTargets.isEmpty() ? "" : " or " + allowedTargets) + ", not " + uri + ": an operator adds "
+        + "targets to loadtest.allowedTargets");
+    }
+    return uri;
+  }
+
+  private static URI url(String value, String what) {
     try {
-      URI uri = new URI(String.valueOf(value));
+      URI uri = new URI(value.trim());
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new IllegalArgumentException("target must be an http or https URL like http://127.0.0.1:4000; got "
+        throw new IllegalArgumentException(what + " must be an http or https URL like http://127.0.0.1:4000; got "
           + value);
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("target is not a URL: " + e.getMessage());
+      throw new IllegalArgumentException(what + " is not a URL: " + e.getMessage());
     }
+  }
+
+  /** Scheme, host and port: what decides where the run's requests go. */
+  private static String origin(URI uri) {
+    int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+    return uri.getScheme() + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port;
   }
 }

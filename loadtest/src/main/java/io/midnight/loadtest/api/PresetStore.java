@@ -4,6 +4,8 @@ import io.midnight.loadtest.Preset;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,12 +23,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The presets of one data directory: the built-in ones, with the edits and additions saved through the config API
- * in {@code loadtest-presets.json}. A save is written to a temporary file, forced to disk and renamed over the old
+ * The presets of one data directory: the built-in ones (read-only), and those saved through the config API in
+ * {@code loadtest-presets.json}. A save is written to a temporary file, forced to disk and renamed over the old
  * file, so a crash leaves the old presets or the new ones, never half a file. Blocking (a save runs on a worker
  * while reads come from the event loop, hence the lock).
  */
 public final class PresetStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PresetStore.class);
 
   public static final String FILE = "loadtest-presets.json";
 
@@ -40,9 +44,19 @@ public final class PresetStore {
       try {
         JsonArray presets = new JsonObject(Files.readString(file)).getJsonArray("presets", new JsonArray());
         for (Object entry : presets) {
-          JsonObject json = (JsonObject) entry;
+          JsonObject json = ((JsonObject) entry).copy();
           String name = json.getString("name");
-          saved.put(name, Preset.fromJson(name, builtIn(name).orElse(Preset.named("quick").orElseThrow()), json));
+          if (isBuiltIn(name)) {
+            // saved when built-ins could be edited: kept as a copy of its own, since built-ins are read-only now
+            Preset base = builtIn(name).orElseThrow();
+            name = copyName(name);
+            json.put("name", name);
+            LOG.warn("{}: the edited built-in preset '{}' is now the preset '{}' (built-ins are read-only)", file,
+              base.name(), name);
+            saved.put(name, Preset.fromJson(name, base, json));
+          } else {
+            saved.put(name, Preset.fromJson(name, Preset.named("quick").orElseThrow(), json));
+          }
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + file, e);
@@ -52,7 +66,15 @@ public final class PresetStore {
     }
   }
 
-  /** Built-in presets in menu order (edited ones as saved), then the added ones in the order they were added. */
+  private String copyName(String builtIn) {
+    String name = builtIn + "-saved";
+    for (int i = 2; saved.containsKey(name) || isBuiltIn(name); i++) {
+      name = builtIn + "-saved-" + i;
+    }
+    return name;
+  }
+
+  /** Built-in presets in menu order, then the saved ones in the order they were added. */
   public synchronized List<Preset> all() {
     Map<String, Preset> all = new LinkedHashMap<>();
     Preset.BUILT_IN.forEach(p -> all.put(p.name(), p));
