@@ -12,6 +12,16 @@ const SHOTS = process.env.SCREENSHOTS || 'screenshots';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run'];
 let browser;
+/** Console lines in which Chromium reports a Content-Security-Policy violation, from every context. */
+const cspViolations = [];
+
+async function newContext(options) {
+  const context = await browser.newContext(options);
+  context.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return context;
+}
 
 before(async () => {
   assert.ok(BASE, 'MIDNIGHT_URL names the server under test');
@@ -34,7 +44,7 @@ async function http(method, path, token, body) {
 
 /** A fresh browser context (its own storage) signed up as `username` on the chat page. */
 async function signUp(username, password) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const context = await newContext({ viewport: { width: 1100, height: 760 } });
   const page = await context.newPage();
   await page.goto(BASE + '/');
   await page.getByLabel('Username').fill(username);
@@ -115,7 +125,7 @@ test('scrolling up loads older history', async () => {
 });
 
 test('on a phone-width screen, by keyboard alone', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const context = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
   const page = await context.newPage();
   try {
     await page.goto(BASE + '/');
@@ -139,7 +149,7 @@ test('on a phone-width screen, by keyboard alone', async () => {
 test('a wrong password shows why', async () => {
   const name = 'erin_' + Date.now().toString(36);
   await http('POST', '/api/users', null, { username: name, password: 'correct horse battery' });
-  const context = await browser.newContext();
+  const context = await newContext();
   const page = await context.newPage();
   try {
     await page.goto(BASE + '/');
@@ -157,7 +167,7 @@ test('a wrong password shows why', async () => {
 test('the dashboard moves while messages flow', async () => {
   const frank = await http('POST', '/api/users', null, { username: 'frank_' + Date.now().toString(36) });
   await http('POST', '/api/rooms/1/join', frank.token, {});
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const context = await newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   try {
     await page.goto(BASE + '/dashboard');
@@ -189,4 +199,18 @@ test('the dashboard moves while messages flow', async () => {
   } finally {
     await context.close();
   }
+});
+
+test('the pages send their security headers and nothing on them broke the Content-Security-Policy', async () => {
+  for (const path of ['/', '/dashboard']) {
+    const response = await fetch(BASE + path);
+    assert.equal(response.status, 200);
+    const csp = response.headers.get('content-security-policy') || '';
+    assert.match(csp, /script-src 'self'/, `${path}: scripts from this origin only`);
+    assert.match(csp, /frame-ancestors 'none'/, `${path}: never framed`);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(response.headers.get('x-frame-options'), 'DENY');
+    assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+  }
+  assert.deepEqual(cspViolations, [], 'no script, style or connection was refused on the pages above');
 });

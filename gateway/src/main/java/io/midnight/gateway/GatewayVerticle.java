@@ -131,6 +131,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Router router(GatewayOptions options) {
     Router router = Router.router(vertx);
+    router.route().handler(SecurityHeaders::add);
     router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(operators::watch).handler(this::metrics);
