@@ -2,6 +2,7 @@ package io.midnight.users;
 
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
+import io.midnight.common.names.UserNames;
 
 /** What a username, a password and a room name may be (DESIGN section 7). */
 final class AccountRules {
@@ -15,20 +16,29 @@ final class AccountRules {
   private AccountRules() {
   }
 
-  /** 3..32 letters, digits, {@code _ - .} (any script); no spaces, so a name reads the same everywhere. */
-  static String username(String username) {
-    if (username == null) {
+  /**
+   * 3..32 letters, digits, {@code _ - .} (any script, not mixed the way lookalikes are); no spaces, so a name reads
+   * the same everywhere. Answers the name in NFKC, the form it is stored in ({@link UserNames}).
+   */
+  static String username(String given) {
+    if (given == null) {
       throw new ServiceException(ErrorCode.INVALID_REQUEST, "missing field 'username'");
     }
+    String username = UserNames.normalize(given);
     int length = username.codePointCount(0, username.length());
     if (length < MIN_USERNAME || length > MAX_USERNAME) {
       throw new ServiceException(ErrorCode.INVALID_USERNAME, "username must be " + MIN_USERNAME + " to "
         + MAX_USERNAME + " characters, got " + length);
     }
-    boolean ok = username.codePoints().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.');
+    boolean ok = username.codePoints().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.'
+      || Character.getType(c) == Character.NON_SPACING_MARK || Character.getType(c) == Character.COMBINING_SPACING_MARK);
     if (!ok) {
       throw new ServiceException(ErrorCode.INVALID_USERNAME,
         "username may hold only letters, digits, '_', '-' and '.': '" + username + "'");
+    }
+    String refusal = UserNames.refusal(username);
+    if (refusal != null) {
+      throw new ServiceException(ErrorCode.INVALID_USERNAME, "username '" + username + "' is refused: " + refusal);
     }
     return username;
   }

@@ -6,6 +6,7 @@ import io.midnight.common.ErrorCode;
 import io.midnight.common.Fields;
 import io.midnight.common.ServiceException;
 import io.midnight.common.auth.SigningKey;
+import io.midnight.common.names.UserNames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -135,7 +136,7 @@ public final class UserServiceVerticle extends VerticleBase {
   private Future<JsonObject> login(JsonObject body) {
     String username = Fields.requireString(body, "username");
     String password = Fields.requireString(body, "password");
-    throttle.login(username, clientAddress(body));
+    throttle.login(UserNames.key(username), clientAddress(body));
     return storage(Addresses.STORAGE_USERS_FIND, new JsonObject().put("username", username))
       .recover(e -> ErrorCode.of(e) == ErrorCode.USER_NOT_FOUND
         ? Future.succeededFuture(new JsonObject()) : Future.failedFuture(e))
@@ -150,7 +151,7 @@ public final class UserServiceVerticle extends VerticleBase {
         if (!ok) {
           return ErrorCode.INVALID_CREDENTIALS.failed("wrong username or password");
         }
-        throttle.succeeded(username);
+        throttle.succeeded(UserNames.key(username));
         return Future.succeededFuture(tokens.withToken(user));
       }));
   }

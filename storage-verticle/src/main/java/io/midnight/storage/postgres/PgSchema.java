@@ -1,13 +1,19 @@
 package io.midnight.storage.postgres;
 
+import io.midnight.common.names.UserNames;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The PostgreSQL schema and its migrations. {@link #MIGRATIONS} only grows: entry {@code i} takes the schema from
@@ -23,7 +29,12 @@ public final class PgSchema {
   static final long PARTITION_LOCK = 0x4d49444e_0002L;
   static final long ROOM_ID_LOCK = 0x4d49444e_0003L;
 
-  private static final List<List<String>> MIGRATIONS = List.of(List.of(
+  /** One step of a migration: a statement, or work in Java (computing values SQL cannot). */
+  private interface Step {
+    Future<Void> apply(SqlConnection conn);
+  }
+
+  private static final List<List<Step>> MIGRATIONS = List.of(sql(
     """
     CREATE TABLE users(
       id bigint PRIMARY KEY,
@@ -79,7 +90,10 @@ public final class PgSchema {
       min_id bigint NOT NULL,
       max_id bigint NOT NULL,
       message_count bigint NOT NULL DEFAULT 0,
-      created_at bigint NOT NULL)""")
+      created_at bigint NOT NULL)"""),
+    // usernames unique by their lookalike key (UserNames.key), which only Java computes
+    List.of(sql("ALTER TABLE users ADD COLUMN name_key text").get(0), PgSchema::fillNameKeys,
+      sql("CREATE UNIQUE INDEX users_name_key ON users(name_key)").get(0))
   );
 
   /** Messages of one batch, one array per column. */
@@ -104,8 +118,8 @@ public final class PgSchema {
         }
         Future<Void> chain = Future.succeededFuture();
         for (int v = found; v < MIGRATIONS.size(); v++) {
-          for (String ddl : MIGRATIONS.get(v)) {
-            chain = chain.compose(x -> run(conn, ddl));
+          for (Step step : MIGRATIONS.get(v)) {
+            chain = chain.compose(x -> step.apply(conn));
           }
         }
         int target = MIGRATIONS.size();
@@ -118,6 +132,35 @@ public final class PgSchema {
             return found;
           });
       }));
+  }
+
+  private static List<Step> sql(String... statements) {
+    return Arrays.stream(statements).<Step>map(statement -> conn -> run(conn, statement)).toList();
+  }
+
+  /**
+   * Computes {@code name_key} of the users made before it existed, in id order. Two of them that already look
+   * alike both keep their accounts and tokens; the later one's key is made unique with its id (so its name no
+   * longer finds it at login), and the log names it.
+   */
+  private static Future<Void> fillNameKeys(SqlConnection conn) {
+    return conn.query("SELECT id, username FROM users ORDER BY id").execute().compose(rows -> {
+      List<Tuple> updates = new ArrayList<>();
+      Map<String, Long> owners = new HashMap<>();
+      for (Row row : rows) {
+        long id = row.getLong(0);
+        String key = UserNames.key(row.getString(1));
+        Long owner = owners.putIfAbsent(key, id);
+        if (owner != null) {
+          LOG.warn("user {} '{}' looks the same as user {}: it keeps its account and token, but signs in by name "
+            + "no more", id, row.getString(1), owner);
+          key = key + " #" + id; // a space: no username holds one, so no name maps here
+        }
+        updates.add(Tuple.of(key, id));
+      }
+      return updates.isEmpty() ? Future.succeededFuture()
+        : conn.preparedQuery("UPDATE users SET name_key = $1 WHERE id = $2").executeBatch(updates).mapEmpty();
+    });
   }
 
   private static Future<Void> run(SqlConnection conn, String sql) {

@@ -6,6 +6,7 @@ import io.midnight.common.AppendReply;
 import io.midnight.common.AppendRequest;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
+import io.midnight.common.names.UserNames;
 import io.midnight.common.metrics.Meters;
 import io.midnight.storage.SearchTerms;
 import io.midnight.storage.StorageOptions;
@@ -29,9 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -168,23 +167,24 @@ public final class PgStore implements Store {
   @Override
   public Future<JsonObject> createUsers(JsonArray users) {
     List<String> names = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     List<String> taken = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
     for (int i = 0; i < users.size(); i++) {
       String name = users.getJsonObject(i).getString("username");
+      String key = UserNames.key(name);
       names.add(name);
-      if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+      if (keys.contains(key)) {
         taken.add(name);
       }
+      keys.add(key);
     }
     long now = clock.millis();
-    return transaction(conn -> conn.preparedQuery("SELECT username FROM users "
-        + "WHERE lower(username) = ANY(SELECT lower(n) FROM unnest($1::text[]) AS n)")
-      .execute(columns(names.toArray(String[]::new)))
+    return transaction(conn -> conn.preparedQuery("SELECT username FROM users WHERE name_key = ANY($1::text[])")
+      .execute(columns(keys.toArray(String[]::new)))
       .compose(rows -> {
         rows.forEach(r -> taken.add(r.getString(0)));
         if (!taken.isEmpty()) {
-          throw new ServiceException(ErrorCode.USERNAME_TAKEN, "username already taken: "
+          throw new ServiceException(ErrorCode.USERNAME_TAKEN, "username already taken (or one that looks the same): "
             + String.join(", ", taken.subList(0, Math.min(10, taken.size()))) + (taken.size() > 10 ? ", ..." : ""));
         }
         return conn.preparedQuery("SELECT nextval('user_ids') FROM generate_series(1, $1)").execute(Tuple.of(names.size()));
@@ -204,9 +204,9 @@ public final class PgStore implements Store {
           created[j] = now;
           out.add(new JsonObject().put("id", ids[j]).put("username", names.get(j)));
         }
-        return conn.preparedQuery("INSERT INTO users(id, username, password_hash, created_at) "
-            + "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])")
-          .execute(columns(ids, names.toArray(String[]::new), hashes, created))
+        return conn.preparedQuery("INSERT INTO users(id, username, password_hash, created_at, name_key) "
+            + "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[])")
+          .execute(columns(ids, names.toArray(String[]::new), hashes, created, keys.toArray(String[]::new)))
           .map(v -> new JsonObject().put("users", out));
       }), new ServiceException(ErrorCode.USERNAME_TAKEN, "username already taken (created at the same moment)"));
   }
@@ -279,7 +279,7 @@ public final class PgStore implements Store {
 
   @Override
   public Future<JsonObject> findUser(String username) {
-    return read("SELECT id, username, password_hash FROM users WHERE lower(username) = lower($1)", Tuple.of(username))
+    return read("SELECT id, username, password_hash FROM users WHERE name_key = $1", Tuple.of(UserNames.key(username)))
       .map(rows -> {
         if (rows.size() == 0) {
           throw new ServiceException(ErrorCode.USER_NOT_FOUND, "no user named '" + username + "'");

@@ -12,7 +12,8 @@ final class Schema {
       id INTEGER PRIMARY KEY,
       username TEXT NOT NULL UNIQUE COLLATE NOCASE,
       password_hash TEXT,
-      created_at INTEGER NOT NULL)""",
+      created_at INTEGER NOT NULL,
+      name_key TEXT)""",
     """
     CREATE TABLE IF NOT EXISTS rooms(
       id INTEGER PRIMARY KEY,

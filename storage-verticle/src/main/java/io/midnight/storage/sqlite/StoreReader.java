@@ -2,6 +2,7 @@ package io.midnight.storage.sqlite;
 
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
+import io.midnight.common.names.UserNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -68,8 +69,8 @@ public final class StoreReader implements AutoCloseable {
 
   public JsonObject findUser(String username) throws SQLException {
     try (PreparedStatement ps = connection(state.catalogFile()).prepareStatement(
-      "SELECT id, username, password_hash FROM users WHERE username = ?")) {
-      ps.setString(1, username);
+      "SELECT id, username, password_hash FROM users WHERE name_key = ?")) {
+      ps.setString(1, UserNames.key(username));
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new ServiceException(ErrorCode.USER_NOT_FOUND, "no user named '" + username + "'");

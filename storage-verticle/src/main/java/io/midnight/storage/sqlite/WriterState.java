@@ -2,6 +2,7 @@ package io.midnight.storage.sqlite;
 
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
+import io.midnight.common.names.UserNames;
 import io.midnight.storage.StorageOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -75,6 +75,7 @@ final class WriterState implements AutoCloseable {
       Sqlite.ownerOnlyDirectory(dataDir.resolve(MESSAGES_DIR));
       catalog = Sqlite.writer(catalogFile);
       Sqlite.execute(catalog, Schema.CATALOG);
+      NameKeys.migrate(catalog);
       catalog.commit();
     } catch (IOException | SQLException e) {
       throw new StorageStartupException("cannot open catalog " + catalogFile + ": " + e.getMessage(), e);
@@ -282,14 +283,15 @@ final class WriterState implements AutoCloseable {
   JsonObject createUsers(JsonArray users) throws SQLException {
     Set<String> seen = new HashSet<>();
     List<String> taken = new ArrayList<>();
-    try (PreparedStatement exists = catalog.prepareStatement("SELECT 1 FROM users WHERE username = ?")) {
+    try (PreparedStatement exists = catalog.prepareStatement("SELECT 1 FROM users WHERE name_key = ?")) {
       for (int i = 0; i < users.size(); i++) {
         String username = users.getJsonObject(i).getString("username");
-        if (!seen.add(username.toLowerCase(Locale.ROOT))) {
+        String key = UserNames.key(username);
+        if (!seen.add(key)) {
           taken.add(username);
           continue;
         }
-        exists.setString(1, username);
+        exists.setString(1, key);
         try (ResultSet rs = exists.executeQuery()) {
           if (rs.next()) {
             taken.add(username);
@@ -298,13 +300,13 @@ final class WriterState implements AutoCloseable {
       }
     }
     if (!taken.isEmpty()) {
-      throw new ServiceException(ErrorCode.USERNAME_TAKEN, "username already taken: "
+      throw new ServiceException(ErrorCode.USERNAME_TAKEN, "username already taken (or one that looks the same): "
         + String.join(", ", taken.subList(0, Math.min(10, taken.size()))) + (taken.size() > 10 ? ", ..." : ""));
     }
     JsonArray created = new JsonArray();
     long now = clock.millis();
     try (PreparedStatement insert = catalog.prepareStatement(
-      "INSERT INTO users(id, username, password_hash, created_at) VALUES(?, ?, ?, ?)")) {
+      "INSERT INTO users(id, username, password_hash, created_at, name_key) VALUES(?, ?, ?, ?, ?)")) {
       for (int i = 0; i < users.size(); i++) {
         JsonObject user = users.getJsonObject(i);
         long id = ++lastUserId;
@@ -312,6 +314,7 @@ final class WriterState implements AutoCloseable {
         insert.setString(2, user.getString("username"));
         insert.setString(3, user.getString("passwordHash"));
         insert.setLong(4, now);
+        insert.setString(5, UserNames.key(user.getString("username")));
         insert.addBatch();
         created.add(new JsonObject().put("id", id).put("username", user.getString("username")));
       }
