@@ -1,5 +1,7 @@
 package io.midnight.app;
 
+import io.midnight.app.cluster.ClusterCerts;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -7,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -15,8 +18,8 @@ import java.util.Map;
 /**
  * Midnight as a cluster on this machine, for a load test with more users than one gateway process holds: a
  * services node (storage, user service, message service) and {@code gateways} gateway nodes, each a child JVM on
- * the clustered event bus (Hazelcast on loopback, README "Several nodes"), all with one signing key made for the
- * run. Each gateway process holds its share of the sockets against its own open-file limit.
+ * the clustered event bus (Hazelcast on loopback, README "Several nodes"), all with one signing key and one
+ * cluster identity (CA, node certificates, secret) made for the run. Each gateway process holds its share of the sockets against its own open-file limit.
  */
 final class LocalCluster implements AutoCloseable {
 
@@ -41,6 +44,12 @@ final class LocalCluster implements AutoCloseable {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     Map<String, String> env = Map.of("MIDNIGHT_AUTH_JWT_KEY", Base64.getUrlEncoder().withoutPadding().encodeToString(key));
+    List<String> names = new ArrayList<>(List.of("services"));
+    for (int g = 1; g <= gateways; g++) {
+      names.add("gateway-" + g);
+    }
+    Path tls = dataDir.resolve("cluster-tls");
+    ClusterCerts.generate(tls, names, Duration.ofDays(2)); // this run's cluster: its own CA and secret
     List<Integer> busPorts = new ArrayList<>();
     for (int i = 0; i <= gateways; i++) {
       busPorts.add(freePort());
@@ -52,12 +61,12 @@ final class LocalCluster implements AutoCloseable {
       out.printf("Midnight as a local cluster: a services node and %d gateway nodes, data and logs in %s%n",
         gateways, dataDir);
       ServerProcess services = ServerProcess.launch(node("storage,user-service,message-service", busPorts.get(0),
-        members), dataDir.resolve("services"), temporary, env);
+        members, tls.resolve(names.get(0))), dataDir.resolve("services"), temporary, env);
       nodes.add(services);
       services.awaitUp();
       out.printf("  services node up (process %d, log %s)%n", services.pid(), services.log());
       for (int g = 1; g <= gateways; g++) {
-        List<String> args = new ArrayList<>(node("gateway", busPorts.get(g), members));
+        List<String> args = new ArrayList<>(node("gateway", busPorts.get(g), members, tls.resolve(names.get(g))));
         args.addAll(List.of("--host", "127.0.0.1", "--port", "0"));
         nodes.add(ServerProcess.launch(args, dataDir.resolve("gateway-" + g), temporary, env));
       }
@@ -72,9 +81,9 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private static List<String> node(String verticles, int busPort, String members) {
+  private static List<String> node(String verticles, int busPort, String members, Path tls) {
     return List.of("run", verticles, "--cluster", "--cluster-host", "127.0.0.1", "--cluster-port",
-      String.valueOf(busPort), "--members", members);
+      String.valueOf(busPort), "--members", members, "--cluster-tls", tls.toString());
   }
 
   private static int freePort() throws IOException {
@@ -101,9 +110,20 @@ final class LocalCluster implements AutoCloseable {
     }
     if (temporary) {
       try {
+        deleteTree(dataDir.resolve("cluster-tls"));
         Files.deleteIfExists(dataDir); // the nodes removed their own directories
       } catch (IOException notEmpty) {
         // a node's files are still there (a node killed before it could remove them): left for the operator
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
       }
     }
   }

@@ -2,6 +2,7 @@ package io.midnight.app;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import io.midnight.app.cluster.ClusterSecurity;
 import io.midnight.common.auth.SigningKey;
 import io.midnight.common.config.MidnightConfig;
 import io.midnight.common.metrics.Meters;
@@ -50,10 +51,12 @@ public final class MidnightNode {
 
   /**
    * A serving node's Vert.x on a Hazelcast cluster: TCP-IP join to {@code members} (no multicast, so it works on
-   * loopback and in compose), Hazelcast on {@code host:port}, the bus's own traffic on {@code host}.
+   * loopback and in compose), Hazelcast on {@code host:port} under the name the cluster's secret gives, the bus's
+   * own traffic on {@code host} in mutual TLS ({@link ClusterSecurity}).
    */
-  public static Future<Vertx> clusteredServingVertx(String host, int port, List<String> members) {
-    Config hazelcast = ConfigUtil.loadConfig().setClusterName("midnight")
+  public static Future<Vertx> clusteredServingVertx(String host, int port, List<String> members,
+                                                    ClusterSecurity security) {
+    Config hazelcast = ConfigUtil.loadConfig().setClusterName(security.clusterName())
       .setProperty("hazelcast.logging.type", "slf4j").setProperty("hazelcast.phone.home.enabled", "false");
     hazelcast.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
     hazelcast.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(host));
@@ -62,7 +65,7 @@ public final class MidnightNode {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(members);
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
-    options.getEventBusOptions().setHost(host).setPort(0);
+    security.apply(options.getEventBusOptions().setHost(host).setPort(0));
     return serving(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
   }
 

@@ -1,5 +1,6 @@
 package io.midnight.app;
 
+import io.midnight.app.cluster.ClusterSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -7,12 +8,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,7 +28,8 @@ import java.util.Set;
   description = {"Run some of Midnight's verticles in this JVM, alone or as one node of a cluster.",
     "VERTICLES: storage, user-service, message-service, gateway, loadtest (comma-separated).",
     "Nodes of a cluster need the same signing key (auth.jwtKey, MIDNIGHT_AUTH_JWT_KEY): tokens signed by the",
-    "user service on one node are checked by gateways on others."})
+    "user service on one node are checked by gateways on others; and each its directory from",
+    "'midnight cluster-certs' (--cluster-tls): the bus speaks mutual TLS only."})
 final class RunCommand extends ServeCommand {
 
   @Parameters(index = "0", paramLabel = "VERTICLES", split = ",", description = "what this node runs")
@@ -39,6 +44,11 @@ final class RunCommand extends ServeCommand {
 
   @Option(names = "--cluster-port", description = "this node's Hazelcast port (default ${DEFAULT-VALUE})")
   int clusterPort = 5701;
+
+  @Option(names = "--cluster-tls", paramLabel = "DIR", description = "this node's directory from 'midnight "
+    + "cluster-certs': the cluster's CA, this node's certificate and key, the cluster secret (default: "
+    + "MIDNIGHT_CLUSTER_TLS_DIR)")
+  Path clusterTls = Optional.ofNullable(System.getenv("MIDNIGHT_CLUSTER_TLS_DIR")).map(Path::of).orElse(null);
 
   @Option(names = "--members", paramLabel = "HOST:PORT,...", split = ",",
     description = "the cluster's members (default: MIDNIGHT_CLUSTER_MEMBERS, else this node alone)")
@@ -63,7 +73,17 @@ final class RunCommand extends ServeCommand {
     } catch (UnknownHostException e) {
       return Future.failedFuture("--cluster-host " + clusterHost + " does not resolve to an address of this node");
     }
-    return MidnightNode.clusteredServingVertx(address, clusterPort, all);
+    if (clusterTls == null) {
+      return Future.failedFuture("a cluster node needs its certificate and the cluster's secret: --cluster-tls DIR "
+        + "or MIDNIGHT_CLUSTER_TLS_DIR, a directory made by 'midnight cluster-certs' (README, \"Several nodes\")");
+    }
+    ClusterSecurity security;
+    try {
+      security = ClusterSecurity.load(clusterTls);
+    } catch (IOException e) {
+      return Future.failedFuture(e.getMessage());
+    }
+    return MidnightNode.clusteredServingVertx(address, clusterPort, all, security);
   }
 
   @Override

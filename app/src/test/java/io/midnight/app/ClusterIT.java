@@ -109,7 +109,8 @@ class ClusterIT {
 
   List<String> node(String verticles, int hzPort, String members, String name) {
     return new ArrayList<>(List.of("run", verticles, "--cluster", "--cluster-port", String.valueOf(hzPort),
-      "--members", members, "--data", dir.resolve(name).toString()));
+      "--members", members, "--data", dir.resolve(name).toString(),
+      "--cluster-tls", MidnightProcess.clusterTls(dir, name).toString()));
   }
 
   List<String> gateway(int hzPort, String members, int httpPort, String name) {

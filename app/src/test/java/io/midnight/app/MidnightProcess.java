@@ -1,6 +1,9 @@
 package io.midnight.app;
 
+import io.midnight.app.cluster.ClusterCerts;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +24,18 @@ final class MidnightProcess implements AutoCloseable {
     this.port = port;
     this.api = new Api(port);
     this.log = log;
+  }
+
+  /**
+   * A cluster node's identity ({@code --cluster-tls}): made with the test's CA and secret in {@code dir/cluster-tls},
+   * one directory per node name.
+   */
+  static Path clusterTls(Path dir, String node) {
+    try {
+      return ClusterCerts.generate(dir.resolve("cluster-tls"), List.of(node), Duration.ofDays(1)).get(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static int freePort() throws IOException {

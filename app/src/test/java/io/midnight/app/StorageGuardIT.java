@@ -40,6 +40,6 @@ class StorageGuardIT {
 
   private List<String> node(int hzPort, String members, String name) {
     return List.of("run", "storage", "--cluster", "--cluster-port", String.valueOf(hzPort), "--members", members,
-      "--data", dir.resolve(name).toString());
+      "--data", dir.resolve(name).toString(), "--cluster-tls", MidnightProcess.clusterTls(dir, name).toString());
   }
 }
