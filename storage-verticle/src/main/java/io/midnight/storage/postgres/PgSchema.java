@@ -1,6 +1,6 @@
 package io.midnight.storage.postgres;
 
-import io.midnight.common.names.UserNames;
+import io.midnight.storage.LegacyNameKeys;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,9 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The PostgreSQL schema and its migrations. {@link #MIGRATIONS} only grows: entry {@code i} takes the schema from
@@ -138,25 +136,13 @@ public final class PgSchema {
     return Arrays.stream(statements).<Step>map(statement -> conn -> run(conn, statement)).toList();
   }
 
-  /**
-   * Computes {@code name_key} of the users made before it existed, in id order. Two of them that already look
-   * alike both keep their accounts and tokens; the later one's key is made unique with its id (so its name no
-   * longer finds it at login), and the log names it.
-   */
+  /** Computes {@code name_key} of the users made before it existed ({@link LegacyNameKeys}). */
   private static Future<Void> fillNameKeys(SqlConnection conn) {
     return conn.query("SELECT id, username FROM users ORDER BY id").execute().compose(rows -> {
+      LegacyNameKeys keys = new LegacyNameKeys();
       List<Tuple> updates = new ArrayList<>();
-      Map<String, Long> owners = new HashMap<>();
       for (Row row : rows) {
-        long id = row.getLong(0);
-        String key = UserNames.key(row.getString(1));
-        Long owner = owners.putIfAbsent(key, id);
-        if (owner != null) {
-          LOG.warn("user {} '{}' looks the same as user {}: it keeps its account and token, but signs in by name "
-            + "no more", id, row.getString(1), owner);
-          key = key + " #" + id; // a space: no username holds one, so no name maps here
-        }
-        updates.add(Tuple.of(key, id));
+        updates.add(Tuple.of(keys.keyFor(row.getLong(0), row.getString(1)), row.getLong(0)));
       }
       return updates.isEmpty() ? Future.succeededFuture()
         : conn.preparedQuery("UPDATE users SET name_key = $1 WHERE id = $2").executeBatch(updates).mapEmpty();

@@ -1,6 +1,6 @@
 package io.midnight.storage.sqlite;
 
-import io.midnight.common.names.UserNames;
+import io.midnight.storage.LegacyNameKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,14 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * Usernames are unique by {@link UserNames#key}, held in {@code users.name_key} under a unique index. A catalog
- * made before that column existed gets it here, once, at start: each user's key is computed in id order, and when
- * two earlier users already look alike (they could be made then), the later one keeps its account and its token
- * but its key is made unique with its id, so that its name no longer finds it at login; the log names them.
+ * Usernames are unique by their lookalike key, held in {@code users.name_key} under a unique index. A catalog
+ * made before that column existed gets it here, once, at start ({@link LegacyNameKeys}).
  */
 final class NameKeys {
 
@@ -44,11 +40,11 @@ final class NameKeys {
   }
 
   private static void backfill(Connection catalog) throws SQLException {
-    Map<String, Long> owners = new HashMap<>();
+    LegacyNameKeys keys = new LegacyNameKeys();
     try (Statement st = catalog.createStatement();
          ResultSet rs = st.executeQuery("SELECT id, name_key FROM users WHERE name_key IS NOT NULL")) {
       while (rs.next()) {
-        owners.put(rs.getString(2), rs.getLong(1));
+        keys.taken(rs.getString(2), rs.getLong(1));
       }
     }
     int filled = 0;
@@ -56,16 +52,8 @@ final class NameKeys {
          ResultSet rs = st.executeQuery("SELECT id, username FROM users WHERE name_key IS NULL ORDER BY id");
          PreparedStatement update = catalog.prepareStatement("UPDATE users SET name_key = ? WHERE id = ?")) {
       while (rs.next()) {
-        long id = rs.getLong(1);
-        String key = UserNames.key(rs.getString(2));
-        Long owner = owners.putIfAbsent(key, id);
-        if (owner != null) {
-          LOG.warn("user {} '{}' looks the same as user {}: it keeps its account and token, but signs in by name "
-            + "no more", id, rs.getString(2), owner);
-          key = key + " #" + id; // a space: no username holds one, so no name maps here
-        }
-        update.setString(1, key);
-        update.setLong(2, id);
+        update.setString(1, keys.keyFor(rs.getLong(1), rs.getString(2)));
+        update.setLong(2, rs.getLong(1));
         update.addBatch();
         filled++;
       }
