@@ -31,6 +31,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -161,14 +162,15 @@ public final class GatewayVerticle extends VerticleBase {
       .put("limit", ctx.request().getParam("limit")), DEFAULT, 200));
     router.get("/api/stats").handler(this::stats);
     router.get("/api/loadtest/presets").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_PRESETS_LIST, new JsonObject(), 200));
-    router.put("/api/loadtest/presets/:name").handler(operators::require).handler(ctx -> loadTest(ctx, Addresses.LOADTEST_PRESETS_PUT,
-      new JsonObject().put("name", ctx.pathParam("name")).put("preset", body(ctx)), 200));
+    router.put("/api/loadtest/presets/:name").handler(operators::require).handler(ctx -> loadTest(ctx,
+      Addresses.LOADTEST_PRESETS_PUT, new JsonObject().put("name", ctx.pathParam("name")).put("preset", body(ctx)), 200));
     router.get("/api/loadtest/runs").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_LIST, new JsonObject(), 200));
-    router.post("/api/loadtest/runs").handler(operators::require).handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_START, body(ctx), 202));
+    router.post("/api/loadtest/runs").handler(operators::require)
+      .handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_START, body(ctx), 202));
     router.get("/api/loadtest/runs/:id").handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_GET,
       new JsonObject().put("id", ctx.pathParam("id")), 200));
-    router.delete("/api/loadtest/runs/:id").handler(operators::require).handler(ctx -> loadTest(ctx, Addresses.LOADTEST_RUNS_STOP,
-      new JsonObject().put("id", ctx.pathParam("id")), 202));
+    router.delete("/api/loadtest/runs/:id").handler(operators::require).handler(ctx -> loadTest(ctx,
+      Addresses.LOADTEST_RUNS_STOP, new JsonObject().put("id", ctx.pathParam("id")), 202));
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> error(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().method()
       + " " + ctx.request().path()));
@@ -299,12 +301,13 @@ public final class GatewayVerticle extends VerticleBase {
       });
   }
 
-  /** The request body as a JSON object; anything else is a 400 {@code invalid_json}. */
   /** The body with the address the request came from, which the user service throttles password hashes by. */
   private static JsonObject fromClient(RoutingContext ctx) {
-    return body(ctx).put(Fields.CLIENT_ADDRESS, ctx.request().remoteAddress().hostAddress());
+    SocketAddress from = ctx.request().remoteAddress();
+    return body(ctx).put(Fields.CLIENT_ADDRESS, from == null ? "unknown" : from.hostAddress());
   }
 
+  /** The request body as a JSON object; anything else is a 400 {@code invalid_json}. */
   private static JsonObject body(RoutingContext ctx) {
     Buffer raw = ctx.body().buffer();
     if (raw == null || raw.length() == 0) {

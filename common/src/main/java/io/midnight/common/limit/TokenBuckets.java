@@ -28,10 +28,6 @@ public final class TokenBuckets<K> {
     this.burst = burst;
   }
 
-  public int burst() {
-    return burst;
-  }
-
   /** Takes one token; returns 0 when allowed, else the nanoseconds until one is available. */
   public long acquire(K key, long nowNanos) {
     return acquire(key, 1, nowNanos);
