@@ -12,7 +12,7 @@ import java.nio.file.Path;
 @Command(name = "midnight", mixinStandardHelpOptions = true, version = "midnight 0.1.0",
   description = {"Midnight: a chat server built for the New Year's-midnight message spike.", ""},
   subcommands = {ServeCommand.class, RunCommand.class, LoadCommand.class, LoadWorkerCommand.class, ProtocolEchoCommand.class,
-    ClusterCertsCommand.class,
+    ClusterCertsCommand.class, VerifyCommand.class, BackupCommand.class, RestoreCommand.class,
     BenchCommand.class,
     CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

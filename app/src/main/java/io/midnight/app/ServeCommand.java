@@ -46,6 +46,15 @@ class ServeCommand implements Callable<Integer> {
     "MIDNIGHT_STORAGE_BACKEND=postgres with MIDNIGHT_STORAGE_POSTGRES_URL)"})
   String postgres;
 
+  @Option(names = "--verify", paramLabel = "WHEN", description = {"when the sealed shards' checksums are compared: "
+    + "before-serving (default) or background (large stores start at once; a damaged shard found later is set "
+    + "aside); MIDNIGHT_STORAGE_VERIFY"})
+  String verify;
+
+  @Option(names = "--quarantine-damaged", description = "start with damaged sealed shards set aside (their messages "
+    + "not served, /health degraded) instead of refusing to start")
+  boolean quarantineDamaged;
+
   /** For a server started by the load tool: the port goes to this file once the server is up. */
   @Option(names = "--port-file", paramLabel = "FILE", hidden = true)
   Path portFile;
@@ -74,6 +83,12 @@ class ServeCommand implements Callable<Integer> {
     }
     if (postgres != null) {
       flags.put("storage", StorageOptions.postgres(new JsonObject(), postgres));
+    }
+    if (verify != null) {
+      flags.put("storage", flags.getJsonObject("storage", new JsonObject()).put("verify", verify));
+    }
+    if (quarantineDamaged) {
+      flags.put("storage", flags.getJsonObject("storage", new JsonObject()).put("quarantineDamaged", true));
     }
     Vertx vertx;
     try {

@@ -30,6 +30,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
@@ -250,12 +251,19 @@ public final class GatewayVerticle extends VerticleBase {
         new DeliveryOptions().setSendTimeout(2_000))
       .onComplete(ar -> {
         boolean writable = ar.succeeded() && ar.result().body().getBoolean("writable", false);
+        JsonArray damaged = ar.succeeded() ? ar.result().body().getJsonArray("damagedShards", new JsonArray())
+          : new JsonArray();
         String storage = ar.failed() ? "down: " + ErrorCode.messageOf(ar.cause())
-          : writable ? "up" : "read-only: " + ar.result().body().getString("refusal");
-        json(ctx, writable ? 200 : 503, new JsonObject()
-          .put("status", writable ? "up" : "degraded").put("live", true).put("ready", writable)
+          : !writable ? "read-only: " + ar.result().body().getString("refusal")
+          : damaged.isEmpty() ? "up" : damaged.size() + " damaged shard(s) set aside: their messages are not served";
+        JsonObject health = new JsonObject()
+          .put("status", writable && damaged.isEmpty() ? "up" : "degraded").put("live", true).put("ready", writable)
           .put("bus", ar.succeeded() ? "up" : "no answer from storage").put("storage", storage)
-          .put("connections", node.sockets.sockets()));
+          .put("connections", node.sockets.sockets());
+        if (!damaged.isEmpty()) {
+          health.put("damagedShards", damaged);
+        }
+        json(ctx, writable ? 200 : 503, health);
       });
   }
 

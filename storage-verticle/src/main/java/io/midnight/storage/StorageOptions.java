@@ -16,9 +16,12 @@ import java.util.Locale;
  * @param backend             {@code sqlite} (embedded files) or {@code postgres} (a shared server)
  * @param postgresUrl         {@code postgresql://user@host:port/database} when the backend is {@code postgres}
  * @param postgresPoolSize    connections for reads and catalog writes, besides the appends' own connection
+ * @param verifyInBackground  check sealed shards' checksums after serving starts instead of before (large stores)
+ * @param quarantineDamaged   start with a damaged sealed shard set aside instead of refusing to start
  */
 public record StorageOptions(Path dataDir, int maxMessagesPerShard, int retainShards, int maxBatch, int readerThreads,
-                             String backend, String postgresUrl, int postgresPoolSize) {
+                             String backend, String postgresUrl, int postgresPoolSize, boolean verifyInBackground,
+                             boolean quarantineDamaged) {
 
   public static final String DEFAULT_DATA_DIR = "./data";
   public static final int DEFAULT_MAX_MESSAGES_PER_SHARD = 100_000;
@@ -72,6 +75,17 @@ public record StorageOptions(Path dataDir, int maxMessagesPerShard, int retainSh
       storage.getInteger("readerThreads", DEFAULT_READER_THREADS),
       storage.getString("backend", SQLITE),
       postgres.getString("url"),
-      postgres.getInteger("poolSize", DEFAULT_POSTGRES_POOL_SIZE));
+      postgres.getInteger("poolSize", DEFAULT_POSTGRES_POOL_SIZE),
+      verifyMode(storage.getString("verify", "before-serving")),
+      storage.getBoolean("quarantineDamaged", false));
+  }
+
+  private static boolean verifyMode(String mode) {
+    return switch (mode) {
+      case "before-serving" -> false;
+      case "background" -> true;
+      default -> throw new IllegalArgumentException("storage.verify must be before-serving or background, got '"
+        + mode + "'");
+    };
   }
 }

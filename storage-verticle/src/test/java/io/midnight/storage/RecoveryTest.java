@@ -49,7 +49,8 @@ class RecoveryTest {
   @Test
   void missingSealedShardStopsStartUpNamingTheFile() throws Exception {
     Files.delete(shard(2));
-    assertThatThrownBy(store::start).hasMessageContaining("missing shard file").hasMessageContaining("shard-000002.db");
+    assertThatThrownBy(store::start).hasMessageContaining("shard-000002.db").hasMessageContaining("missing")
+      .hasMessageContaining("restore");
   }
 
   @Test

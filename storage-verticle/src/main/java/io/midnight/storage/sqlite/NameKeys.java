@@ -22,17 +22,7 @@ final class NameKeys {
   }
 
   static void migrate(Connection catalog) throws SQLException {
-    boolean hasColumn = false;
-    try (Statement st = catalog.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(users)")) {
-      while (rs.next()) {
-        hasColumn |= "name_key".equals(rs.getString("name"));
-      }
-    }
-    try (Statement st = catalog.createStatement()) {
-      if (!hasColumn) {
-        st.execute("ALTER TABLE users ADD COLUMN name_key TEXT");
-      }
-    }
+    Sqlite.addColumnIfMissing(catalog, "users", "name_key", "TEXT");
     backfill(catalog);
     try (Statement st = catalog.createStatement()) {
       st.execute("CREATE UNIQUE INDEX IF NOT EXISTS users_name_key ON users(name_key)");

@@ -41,9 +41,12 @@ final class Schema {
       created_at INTEGER NOT NULL,
       sealed_at INTEGER)""",
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    // the store's identity: written once when the store is made, and into every shard it writes (StoreCheck)
+    "CREATE TABLE IF NOT EXISTS store(id TEXT NOT NULL)",
   };
 
   static final String[] SHARD = {
+    "CREATE TABLE IF NOT EXISTS shard_meta(store_id TEXT NOT NULL, shard INTEGER NOT NULL)",
     """
     CREATE TABLE IF NOT EXISTS messages(
       id INTEGER PRIMARY KEY,

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
@@ -64,6 +65,9 @@ final class Sqlite {
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
     config.setCacheSize(-32_768); // 32 MiB
     config.setBusyTimeout(10_000);
+    // a checkpointed WAL is cut back to 64 MiB instead of keeping its largest size: a small disk is not filled by
+    // an idle WAL
+    config.setJournalSizeLimit(64 << 20);
     Connection connection = config.createConnection("jdbc:sqlite:" + file);
     connection.setAutoCommit(false);
     return connection;
@@ -76,6 +80,18 @@ final class Sqlite {
     config.setBusyTimeout(10_000);
     config.setCacheSize(-16_384);
     return config.createConnection("jdbc:sqlite:" + file);
+  }
+
+  /** Adds a column that a file made by an older version lacks. */
+  static void addColumnIfMissing(Connection connection, String table, String column, String type) throws SQLException {
+    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (rs.next()) {
+        if (column.equals(rs.getString("name"))) {
+          return;
+        }
+      }
+    }
+    execute(connection, "ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
   }
 
   static void execute(Connection connection, String... sql) throws SQLException {

@@ -15,10 +15,12 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
@@ -55,7 +57,26 @@ public final class SqliteStore implements Store {
   public static SqliteStore open(Vertx vertx, StorageOptions options, Clock clock, Consumer<Runnable> replies) {
     SqliteStore store = new SqliteStore(vertx, WriterState.open(options, clock), options, replies);
     store.registerGauges();
+    if (options.verifyInBackground()) {
+      store.verifyInBackground();
+    }
     return store;
+  }
+
+  /**
+   * {@code storage.verify: background}: serving has started; the sealed shards' checksums are compared on a reader
+   * thread, and a damaged shard is set aside ({@code /health} says degraded) rather than refusing a start.
+   */
+  private void verifyInBackground() {
+    List<ShardInfo> sealed = state.manifest().sealed();
+    read(() -> {
+      Map<Integer, String> recorded;
+      try (Connection catalog = Sqlite.reader(state.catalogFile())) {
+        recorded = ShardChecksums.recorded(catalog);
+      }
+      ShardChecksums.verify(reader.readable(sealed), recorded, null).forEach(state.damaged()::mark);
+      return null;
+    });
   }
 
   /** Store-wide figures for {@code /metrics}; read from the scrape's thread, like {@link #stats()}. */
@@ -160,7 +181,7 @@ public final class SqliteStore implements Store {
   public Future<JsonObject> search(String typed, Long roomId, long beforeId, int limit) {
     String query = SearchTerms.parse(typed).fts5(); // a bad query throws: the bus endpoint answers invalid_query
     List<Future<List<JsonObject>>> perShard = new ArrayList<>();
-    for (ShardInfo shard : state.manifest().newestFirst()) {
+    for (ShardInfo shard : reader.readable(state.manifest().newestFirst())) {
       if (!shard.sealed() || (shard.count() > 0 && shard.minId() < beforeId)) {
         perShard.add(read(() -> reader.search(shard, query, roomId, beforeId, limit + 1)));
       }
@@ -189,8 +210,10 @@ public final class SqliteStore implements Store {
     String refusal = writer.refusal();
     return new JsonObject()
       .put("backend", "sqlite")
+      .put("storeId", state.storeId())
       .put("writable", refusal == null)
       .put("refusal", refusal)
+      .put("damagedShards", state.damaged().toJson(manifest))
       .put("users", state.userCount())
       .put("rooms", state.roomCount())
       .put("messages", manifest.sealedMessages() + active)
@@ -220,6 +243,8 @@ public final class SqliteStore implements Store {
         reader.close();
         readers.close();
       }
+      // the last connections are gone: fold the WALs into their files, so catalog.db alone is the catalog
+      state.checkpoint();
       return null;
     });
   }

@@ -118,13 +118,16 @@ public final class StoreReader implements AutoCloseable {
   public List<JsonObject> history(long roomId, long beforeSeq, int limit) throws SQLException {
     forgetDeletedShards();
     List<JsonObject> out = new ArrayList<>(limit);
-    for (ShardInfo shard : state.manifest().newestFirst()) {
+    for (ShardInfo shard : readable(state.manifest().newestFirst())) {
       try (PreparedStatement ps = connection(shard.file()).prepareStatement("SELECT " + Schema.MESSAGE_COLUMNS
         + " FROM messages m WHERE m.room_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?")) {
         ps.setLong(1, roomId);
         ps.setLong(2, beforeSeq);
         ps.setInt(3, limit - out.size());
         readMessages(ps, out);
+      } catch (SQLException e) {
+        setAsideIfDamaged(shard, e);
+        continue;
       }
       if (out.size() >= limit) {
         break;
@@ -140,7 +143,7 @@ public final class StoreReader implements AutoCloseable {
   public List<JsonObject> since(long roomId, long afterSeq, long afterId, int limit) throws SQLException {
     forgetDeletedShards();
     List<JsonObject> out = new ArrayList<>(limit);
-    for (ShardInfo shard : state.manifest().oldestFirst()) {
+    for (ShardInfo shard : readable(state.manifest().oldestFirst())) {
       if (shard.sealed() && shard.maxId() <= afterId) {
         continue;
       }
@@ -151,6 +154,9 @@ public final class StoreReader implements AutoCloseable {
         ps.setLong(3, afterId);
         ps.setInt(4, limit - out.size());
         readMessages(ps, out);
+      } catch (SQLException e) {
+        setAsideIfDamaged(shard, e);
+        continue;
       }
       if (out.size() >= limit) {
         break;
@@ -179,9 +185,30 @@ public final class StoreReader implements AutoCloseable {
       if (e.getMessage() != null && e.getMessage().contains("fts5")) {
         throw new ServiceException(ErrorCode.INVALID_QUERY, "cannot search for that: " + e.getMessage());
       }
-      throw e;
+      setAsideIfDamaged(shard, e);
+      return List.of();
     }
     return out;
+  }
+
+  /** The shards reads may use: all but those set aside as damaged. */
+  List<ShardInfo> readable(List<ShardInfo> shards) {
+    DamagedShards damaged = state.damaged();
+    return damaged.isEmpty() ? shards : shards.stream().filter(s -> !damaged.contains(s)).toList();
+  }
+
+  /**
+   * A read that failed inside a sealed shard's file (SQLite says corrupt, or not a database) sets that shard
+   * aside, and the read goes on without it; any other failure, or one in the active shard, is the caller's.
+   */
+  private void setAsideIfDamaged(ShardInfo shard, SQLException e) throws SQLException {
+    String why = String.valueOf(e.getMessage());
+    boolean damage = why.contains("SQLITE_CORRUPT") || why.contains("malformed") || why.contains("SQLITE_NOTADB")
+      || why.contains("not a database");
+    if (!damage || !shard.sealed()) {
+      throw e;
+    }
+    state.damaged().mark(shard, "a read failed inside it: " + why);
   }
 
   private static void readMessages(PreparedStatement ps, List<JsonObject> out) throws SQLException {

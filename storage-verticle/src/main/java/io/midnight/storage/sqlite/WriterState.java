@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,8 @@ final class WriterState implements AutoCloseable {
   private volatile long userCount;
   private volatile int roomCount;
   private volatile ShardManifest manifest;
+  private String storeId;
+  private final DamagedShards damaged = new DamagedShards();
 
   private WriterState(StorageOptions options, Clock clock, Connection catalog) {
     this.options = options;
@@ -73,9 +76,11 @@ final class WriterState implements AutoCloseable {
       Files.createDirectories(dataDir.resolve(MESSAGES_DIR));
       Sqlite.ownerOnlyDirectory(dataDir); // README, "Data layout": the data is its owner's only
       Sqlite.ownerOnlyDirectory(dataDir.resolve(MESSAGES_DIR));
+      StoreCheck.catalogPresent(dataDir, dataDir.resolve(MESSAGES_DIR));
       catalog = Sqlite.writer(catalogFile);
       Sqlite.execute(catalog, Schema.CATALOG);
       NameKeys.migrate(catalog);
+      ShardChecksums.migrate(catalog);
       catalog.commit();
     } catch (IOException | SQLException e) {
       throw new StorageStartupException("cannot open catalog " + catalogFile + ": " + e.getMessage(), e);
@@ -90,14 +95,20 @@ final class WriterState implements AutoCloseable {
     }
   }
 
-  /** Rebuilds the manifest from the catalog, checks each shard file, opens the active shard for writing. */
+  /**
+   * Rebuilds the manifest from the catalog, checks it against the files and each shard against the store
+   * ({@link StoreCheck}), verifies the sealed shards' checksums unless that runs in the background, opens the active
+   * shard for writing. A damaged sealed shard refuses the start, or with {@code quarantineDamaged} is set aside.
+   */
   private void recover() {
     List<ShardInfo> shards;
     try {
       shards = readManifest();
+      StoreCheck.manifestMatchesFiles(shards, messagesDir);
+      storeId = StoreCheck.storeId(catalog);
       if (shards.isEmpty()) {
         Path first = messagesDir.resolve(ShardInfo.fileName(1));
-        createShardFile(first);
+        createShardFile(first, 1);
         insertActiveShard(1, first);
         catalog.commit();
         shards = readManifest();
@@ -110,35 +121,58 @@ final class WriterState implements AutoCloseable {
     if (active.sealed()) {
       throw new StorageStartupException("the shard manifest has no active shard (last is " + active.file() + ")");
     }
-    for (ShardInfo info : shards) {
-      if (info.sealed()) {
-        verifySealed(info);
-      }
-    }
     if (!Files.isRegularFile(active.file())) {
       throw new StorageStartupException("missing active shard file " + active.file()
         + ": the manifest lists it; restore it from a backup or the data directory is not the one written before");
+    }
+    manifest = new ShardManifest(shards);
+    Map<ShardInfo, String> damage = new LinkedHashMap<>();
+    try {
+      StoreCheck.belongs(active, storeId);
+      List<ShardInfo> whole = new ArrayList<>();
+      for (ShardInfo info : manifest.sealed()) {
+        String problem = checkSealed(info);
+        if (problem != null) {
+          damage.put(info, problem);
+        } else {
+          whole.add(info);
+        }
+      }
+      if (!options.verifyInBackground()) {
+        damage.putAll(ShardChecksums.verify(whole, ShardChecksums.recorded(catalog), catalog));
+      }
+    } catch (SQLException e) {
+      throw new StorageStartupException("cannot check the shards of " + options.dataDir() + ": " + e.getMessage(), e);
+    }
+    if (!damage.isEmpty()) {
+      StringBuilder why = new StringBuilder();
+      damage.forEach((shard, reason) -> why.append("\n  ").append(shard.file()).append(" (").append(shard.count())
+        .append(" messages, ids ").append(shard.minId()).append("..").append(shard.maxId()).append("): ").append(reason));
+      if (!options.quarantineDamaged()) {
+        throw new StorageStartupException(damage.size() + " damaged shard(s):" + why + "\nrestore them from a backup "
+          + "(midnight restore), or start with --quarantine-damaged to serve without them");
+      }
+      damage.forEach(damaged::mark);
     }
     try {
       openActive(active.file());
     } catch (SQLException e) {
       throw new StorageStartupException("unreadable active shard " + active.file() + ": " + e.getMessage(), e);
     }
-    manifest = new ShardManifest(shards);
-    warnAboutOrphans(shards);
     try {
       rederive();
     } catch (SQLException e) {
       throw new StorageStartupException("cannot recover state from " + active.file() + ": " + e.getMessage(), e);
     }
-    LOG.info("storage opened: {} shard(s), active {} with {} message(s), last id {}, {} room(s), {} user(s)",
-      shards.size(), active.file().getFileName(), activeCount, lastMessageId, rooms.size(), userCount);
+    LOG.info("storage opened: store {}, {} shard(s), active {} with {} message(s), last id {}, {} room(s), {} user(s)",
+      storeId, shards.size(), active.file().getFileName(), activeCount, lastMessageId, rooms.size(), userCount);
   }
 
-  private void verifySealed(ShardInfo info) {
+  /** A sealed shard's file is there, of this store, and holds what the manifest says; else why not. */
+  private String checkSealed(ShardInfo info) throws SQLException {
     if (!Files.isRegularFile(info.file())) {
-      throw new StorageStartupException("missing shard file " + info.file() + ": the manifest lists it as sealed shard "
-        + info.number() + " with " + info.count() + " message(s); restore it from a backup");
+      return "missing: the manifest lists it as sealed shard " + info.number() + " with " + info.count()
+        + " message(s)";
     }
     try (Connection reader = Sqlite.reader(info.file());
          var st = reader.createStatement();
@@ -146,24 +180,14 @@ final class WriterState implements AutoCloseable {
       long count = rs.getLong(1);
       long maxId = rs.getLong(2);
       if (count != info.count() || maxId != info.maxId()) {
-        throw new StorageStartupException("damaged shard file " + info.file() + ": the manifest records " + info.count()
-          + " message(s) up to id " + info.maxId() + ", the file holds " + count + " up to id " + maxId);
+        return "the manifest records " + info.count() + " message(s) up to id " + info.maxId() + ", the file holds "
+          + count + " up to id " + maxId;
       }
     } catch (SQLException e) {
-      throw new StorageStartupException("unreadable shard file " + info.file() + ": " + e.getMessage(), e);
+      return "unreadable: " + e.getMessage();
     }
-  }
-
-  private void warnAboutOrphans(List<ShardInfo> shards) {
-    Set<Path> known = new HashSet<>();
-    shards.forEach(s -> known.add(s.file().getFileName()));
-    try (var files = Files.list(messagesDir)) {
-      files.filter(f -> f.getFileName().toString().matches("shard-\\d+\\.db"))
-        .filter(f -> !known.contains(f.getFileName()))
-        .forEach(f -> LOG.warn("shard file {} is not in the manifest and is ignored", f));
-    } catch (IOException e) {
-      LOG.warn("cannot list {}: {}", messagesDir, e.getMessage());
-    }
+    StoreCheck.belongs(info, storeId);
+    return null;
   }
 
   private List<ShardInfo> readManifest() throws SQLException {
@@ -179,11 +203,12 @@ final class WriterState implements AutoCloseable {
     return shards;
   }
 
-  private void createShardFile(Path file) throws SQLException {
+  private void createShardFile(Path file, int number) throws SQLException {
     try (Connection c = Sqlite.writer(file)) {
       Sqlite.execute(c, Schema.SHARD);
       Sqlite.execute(c, Schema.FTS_TUNING);
       c.commit();
+      StoreCheck.stamp(c, storeId, number);
     }
   }
 
@@ -487,10 +512,6 @@ final class WriterState implements AutoCloseable {
 
   // ---- rolling ----
 
-  boolean shouldRoll() {
-    return activeCount >= options.maxMessagesPerShard();
-  }
-
   /**
    * Seals the full active shard and opens the next. Order matters for crash safety: the next file is created
    * (and fsynced) first, then one catalog transaction seals the old shard, records the new one and each room's
@@ -515,9 +536,9 @@ final class WriterState implements AutoCloseable {
     int nextNumber = old.number() + 1;
     Path next = messagesDir.resolve(ShardInfo.fileName(nextNumber));
     if (Files.exists(next)) {
-      adoptOrphan(next);
+      adoptOrphan(next, nextNumber);
     } else {
-      createShardFile(next);
+      createShardFile(next, nextNumber);
     }
     long now = clock.millis();
     try (PreparedStatement seal = catalog.prepareStatement("UPDATE shards SET state = 'sealed', min_id = ?, max_id = ?, "
@@ -552,6 +573,7 @@ final class WriterState implements AutoCloseable {
     Sqlite.closeQuietly(insertMessage);
     Sqlite.closeQuietly(insertFts);
     checkpointAndClose(shard);
+    recordChecksum(sealed);
     openActive(next);
     activeCount = 0;
     idempotency.roll();
@@ -565,7 +587,7 @@ final class WriterState implements AutoCloseable {
   }
 
   /** A file for the next shard exists but is not in the manifest: a crash between creating it and recording it. */
-  private void adoptOrphan(Path next) throws SQLException {
+  private void adoptOrphan(Path next, int number) throws SQLException {
     try (Connection c = Sqlite.writer(next)) {
       Sqlite.execute(c, Schema.SHARD);
       try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM messages")) {
@@ -574,6 +596,17 @@ final class WriterState implements AutoCloseable {
         }
       }
       c.commit();
+      Sqlite.execute(c, "DELETE FROM shard_meta");
+      StoreCheck.stamp(c, storeId, number);
+    }
+  }
+
+  /** The sealed file's SHA-256 into the manifest; a failure leaves it to be recorded at the next start. */
+  private void recordChecksum(ShardInfo sealed) {
+    try {
+      ShardChecksums.record(catalog, sealed.number(), StoreCheck.sha256(sealed.file()));
+    } catch (IOException | SQLException e) {
+      LOG.warn("could not record the checksum of {} (the next start records it): {}", sealed.file(), e.getMessage());
     }
   }
 
@@ -654,6 +687,14 @@ final class WriterState implements AutoCloseable {
     return options.dataDir().resolve(CATALOG_FILE);
   }
 
+  String storeId() {
+    return storeId;
+  }
+
+  DamagedShards damaged() {
+    return damaged;
+  }
+
   @Override
   public void close() {
     Sqlite.closeQuietly(insertMessage);
@@ -662,6 +703,21 @@ final class WriterState implements AutoCloseable {
       checkpointQuietly(shard);
     }
     checkpointQuietly(catalog);
+  }
+
+  /**
+   * After {@link #close} and once every reader connection is closed: folds the catalog's and the active shard's
+   * WAL into their files (a clean stop leaves each file whole on its own, so a copy of it is a backup).
+   */
+  void checkpoint() {
+    for (Path file : List.of(catalogFile(), manifest.activeShard().file())) {
+      try (Connection c = Sqlite.writer(file)) {
+        c.setAutoCommit(true);
+        Sqlite.execute(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch (SQLException e) {
+        LOG.warn("checkpoint of {} at stop failed (its WAL stays beside it, nothing is lost): {}", file, e.getMessage());
+      }
+    }
   }
 
   private static void checkpointQuietly(Connection connection) {
