@@ -120,6 +120,8 @@ class LookalikeNamesTest {
       try (InProcessMidnight midnight = new InProcessMidnight(dir, config)) {
         legacyLookalikesKeepTheirAccounts(midnight.api, first, second);
       }
+      assertThat(db.query("SELECT count(*) FROM store").get(0).getLong(0)).as("migrating again keeps one identity")
+        .isEqualTo(1);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.midnight.gateway;
 
 import io.midnight.common.Addresses;
+import io.midnight.common.auth.StoreIdentity;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,6 +57,9 @@ class GatewayOverloadTest {
   void start() {
     vertx = Vertx.vertx();
     vertx.eventBus().<JsonObject>consumer(Addresses.MESSAGES_SEND, held::add).completion().await();
+    // the fake storage says which store tokens must come from
+    vertx.eventBus().<JsonObject>consumer(Addresses.STORAGE_STATS, m -> m.reply(new JsonObject()
+      .put("store", new StoreIdentity("test-store", 0).toJson()))).completion().await();
     JsonObject config = new JsonObject()
       .put("dataDir", dir.toString())
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2))
@@ -63,7 +67,8 @@ class GatewayOverloadTest {
       .put("overload", new JsonObject().put("maxPendingSends", BOUND));
     port = GatewayNode.deploy(vertx, new DeploymentOptions().setConfig(config)).await().port();
     token = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256")
-      .setBuffer(KEY))).generateToken(new JsonObject().put("sub", "1").put("name", "alice"));
+      .setBuffer(KEY))).generateToken(new JsonObject().put("sub", "1").put("name", "alice")
+      .put(StoreIdentity.CLAIM, "test-store"));
   }
 
   @AfterEach

@@ -6,6 +6,7 @@ import io.midnight.common.ErrorCode;
 import io.midnight.common.Fields;
 import io.midnight.common.ServiceException;
 import io.midnight.common.auth.SigningKey;
+import io.midnight.common.auth.StoreIdentity;
 import io.midnight.common.names.UserNames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -50,8 +51,12 @@ public final class UserServiceVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> {
       hasher = new PasswordHasher(options.pbkdf2Iterations());
       return SigningKey.resolve(options.jwtKey(), options.dataDir());
-    }).compose(key -> {
-      tokens = new TokenIssuer(vertx, key, options.tokenTtlSeconds());
+    }).compose(key -> storage(Addresses.STORAGE_STATS, new JsonObject()).compose(stats -> {
+      StoreIdentity store = StoreIdentity.fromJson(stats.getJsonObject("store"));
+      if (store == null) {
+        return Future.failedFuture(new IllegalStateException("storage did not say which store it is"));
+      }
+      tokens = new TokenIssuer(vertx, key, options.tokenTtlSeconds(), store.id());
       return Future.all(List.of(
         handle(Addresses.USERS_CREATE, this::createUser),
         handle(Addresses.USERS_CREATE_BATCH, this::createBatch),
@@ -62,7 +67,7 @@ public final class UserServiceVerticle extends VerticleBase {
           .put("userId", Fields.requireLong(b, "userId")))),
         handle(Addresses.ROOMS_JOIN, b -> membership(Addresses.STORAGE_ROOMS_JOIN, b, true)),
         handle(Addresses.ROOMS_LEAVE, b -> membership(Addresses.STORAGE_ROOMS_LEAVE, b, false))));
-    }).compose(v -> seedRooms());
+    })).compose(v -> seedRooms());
   }
 
   private Future<Void> seedRooms() {

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The PostgreSQL schema and its migrations. {@link #MIGRATIONS} only grows: entry {@code i} takes the schema from
@@ -91,7 +92,12 @@ public final class PgSchema {
       created_at bigint NOT NULL)"""),
     // usernames unique by their lookalike key (UserNames.key), which only Java computes
     List.of(sql("ALTER TABLE users ADD COLUMN name_key text").get(0), PgSchema::fillNameKeys,
-      sql("CREATE UNIQUE INDEX users_name_key ON users(name_key)").get(0))
+      sql("CREATE UNIQUE INDEX users_name_key ON users(name_key)").get(0)),
+    // the store's identity, which tokens name (StoreIdentity): born with its oldest user when it has one
+    List.of(sql("CREATE TABLE IF NOT EXISTS store(id text NOT NULL, created_at bigint NOT NULL)").get(0), conn -> conn
+      .preparedQuery("INSERT INTO store(id, created_at) SELECT $1, born FROM (SELECT coalesce(least(min(created_at), "
+        + "$2), $2) AS born FROM users) oldest WHERE NOT EXISTS (SELECT 1 FROM store)")
+      .execute(Tuple.of(UUID.randomUUID().toString(), System.currentTimeMillis())).mapEmpty())
   );
 
   /** Messages of one batch, one array per column. */

@@ -6,6 +6,7 @@ import io.midnight.common.AppendReply;
 import io.midnight.common.AppendRequest;
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
+import io.midnight.common.auth.StoreIdentity;
 import io.midnight.common.names.UserNames;
 import io.midnight.common.metrics.Meters;
 import io.midnight.storage.SearchTerms;
@@ -46,6 +47,7 @@ public final class PgStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(PgStore.class);
   private static final String COLUMNS = "id, room_id, seq, sender_id, sender, text, ts";
 
+  private StoreIdentity identity;
   private final Vertx vertx;
   private final Pool pool;
   private final PgAppender appender;
@@ -78,7 +80,12 @@ public final class PgStore implements Store {
   public static Future<Store> open(Vertx vertx, StorageOptions options, Clock clock) {
     PgStore store = new PgStore(vertx, options, clock);
     return PgSchema.migrate(store.pool)
-      .compose(v -> store.partitions.maintain(store.pool, 0))
+      .compose(v -> store.pool.query("SELECT id, created_at FROM store").execute())
+      .compose(rows -> {
+        Row row = rows.iterator().next();
+        store.identity = new StoreIdentity(row.getString(0), row.getLong(1));
+        return store.partitions.maintain(store.pool, 0);
+      })
       .compose(v -> store.stats())
       .map(stats -> {
         store.appender.resume(stats.getLong("lastMessageId"));
@@ -368,6 +375,7 @@ public final class PgStore implements Store {
         PgAppender.Figures w = appender.figures();
         JsonObject stats = new JsonObject()
           .put("backend", StorageOptions.POSTGRES)
+          .put("store", identity.toJson())
           .put("writable", w.failure() == null)
           .put("refusal", w.failure())
           .put("users", users)

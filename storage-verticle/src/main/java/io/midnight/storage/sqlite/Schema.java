@@ -42,7 +42,7 @@ final class Schema {
       sealed_at INTEGER)""",
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     // the store's identity: written once when the store is made, and into every shard it writes (StoreCheck)
-    "CREATE TABLE IF NOT EXISTS store(id TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS store(id TEXT NOT NULL, created_at INTEGER NOT NULL)",
   };
 
   static final String[] SHARD = {

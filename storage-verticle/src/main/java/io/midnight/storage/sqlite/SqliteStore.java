@@ -210,7 +210,7 @@ public final class SqliteStore implements Store {
     String refusal = writer.refusal();
     return new JsonObject()
       .put("backend", "sqlite")
-      .put("storeId", state.storeId())
+      .put("store", state.identity().toJson())
       .put("writable", refusal == null)
       .put("refusal", refusal)
       .put("damagedShards", state.damaged().toJson(manifest))

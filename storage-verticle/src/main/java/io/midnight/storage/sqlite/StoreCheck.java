@@ -1,5 +1,6 @@
 package io.midnight.storage.sqlite;
 
+import io.midnight.common.auth.StoreIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,21 +82,32 @@ final class StoreCheck {
     }
   }
 
-  /** The store's id: read; made for a new store; given to a store from before ids (its shards stamped with it). */
-  static String storeId(Connection catalog) throws SQLException {
-    try (var st = catalog.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM store")) {
+  /**
+   * The store's id and birth: read; made for a new store (born now); given to a store from before ids, born when
+   * its oldest user or shard was made, so tokens issued since then stay good ({@code StoreIdentity}).
+   */
+  static StoreIdentity identity(Connection catalog, long now) throws SQLException {
+    try (var st = catalog.createStatement(); ResultSet rs = st.executeQuery("SELECT id, created_at FROM store")) {
       if (rs.next()) {
-        return rs.getString(1);
+        return new StoreIdentity(rs.getString(1), rs.getLong(2));
+      }
+    }
+    long born = now;
+    try (var st = catalog.createStatement(); ResultSet rs = st.executeQuery(
+      "SELECT min(t) FROM (SELECT min(created_at) t FROM users UNION ALL SELECT min(created_at) FROM shards)")) {
+      if (rs.next() && rs.getObject(1) != null) {
+        born = Math.min(now, rs.getLong(1));
       }
     }
     String id = UUID.randomUUID().toString();
-    try (PreparedStatement insert = catalog.prepareStatement("INSERT INTO store(id) VALUES(?)")) {
+    try (PreparedStatement insert = catalog.prepareStatement("INSERT INTO store(id, created_at) VALUES(?, ?)")) {
       insert.setString(1, id);
+      insert.setLong(2, born);
       insert.executeUpdate();
     }
     catalog.commit();
     LOG.info("store id {}", id);
-    return id;
+    return new StoreIdentity(id, born);
   }
 
   /** A shard of this store; one written before shards carried the id is stamped with it now. */

@@ -2,6 +2,7 @@ package io.midnight.storage.sqlite;
 
 import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
+import io.midnight.common.auth.StoreIdentity;
 import io.midnight.common.names.UserNames;
 import io.midnight.storage.StorageOptions;
 import io.vertx.core.json.JsonArray;
@@ -57,6 +58,7 @@ final class WriterState implements AutoCloseable {
   private volatile int roomCount;
   private volatile ShardManifest manifest;
   private String storeId;
+  private StoreIdentity identity;
   private final DamagedShards damaged = new DamagedShards();
 
   private WriterState(StorageOptions options, Clock clock, Connection catalog) {
@@ -105,7 +107,8 @@ final class WriterState implements AutoCloseable {
     try {
       shards = readManifest();
       StoreCheck.manifestMatchesFiles(shards, messagesDir);
-      storeId = StoreCheck.storeId(catalog);
+      identity = StoreCheck.identity(catalog, clock.millis());
+      storeId = identity.id();
       if (shards.isEmpty()) {
         Path first = messagesDir.resolve(ShardInfo.fileName(1));
         createShardFile(first, 1);
@@ -687,8 +690,8 @@ final class WriterState implements AutoCloseable {
     return options.dataDir().resolve(CATALOG_FILE);
   }
 
-  String storeId() {
-    return storeId;
+  StoreIdentity identity() {
+    return identity;
   }
 
   DamagedShards damaged() {
