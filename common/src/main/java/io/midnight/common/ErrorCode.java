@@ -41,7 +41,9 @@ public enum ErrorCode {
   URI_TOO_LONG(414, "uri_too_long"),
   HEADERS_TOO_LARGE(431, "headers_too_large"),
   FORBIDDEN(403, "forbidden"),
-  TARGET_NOT_ALLOWED(403, "target_not_allowed");
+  TARGET_NOT_ALLOWED(403, "target_not_allowed"),
+  DISK_FULL(507, "disk_full"),
+  UNKNOWN_OUTCOME(503, "unknown_outcome");
 
   private static final int FAILURE_CODE_BASE = 10_000;
   private static final String RETRY_AFTER = " (retry after ";

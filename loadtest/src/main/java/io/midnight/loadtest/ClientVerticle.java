@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +34,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Confined to its event loop; {@link #result()} is read after it stopped.
  */
 final class ClientVerticle extends VerticleBase {
+
+  /**
+   * Answers after which a send goes again with the same {@code clientMsgId}: refused for now, or (disk full, an
+   * outcome storage could not tell) possibly not stored; the store answers a retry of a stored one with its ack.
+   */
+  private static final Set<String> RETRYABLE = Set.of("rate_limited", "unavailable", "disk_full", "unknown_outcome");
 
   /** What the run needs from a finished client. */
   record Result(long room, BitSet received, long duplicates, long outOfOrder, boolean everJoined,
@@ -349,7 +356,7 @@ final class ClientVerticle extends VerticleBase {
     JsonObject error = answer.getJsonObject("error");
     if (error != null) {
       String code = error.getString("code", "error");
-      if ("rate_limited".equals(code) || "unavailable".equals(code)) {
+      if (RETRYABLE.contains(code)) {
         run.stats().refused.increment();
         if (error.getValue("retryAfterMs") instanceof Number retryAfterMs) {
           comeBack(p, code, RetryAfter.delayMillis(retryAfterMs.longValue()));

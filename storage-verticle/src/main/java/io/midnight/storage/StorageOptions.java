@@ -18,10 +18,11 @@ import java.util.Locale;
  * @param postgresPoolSize    connections for reads and catalog writes, besides the appends' own connection
  * @param verifyInBackground  check sealed shards' checksums after serving starts instead of before (large stores)
  * @param quarantineDamaged   start with a damaged sealed shard set aside instead of refusing to start
+ * @param minFreeBytes        free space below which writes are refused with {@code disk_full} (and not ready)
  */
 public record StorageOptions(Path dataDir, int maxMessagesPerShard, int retainShards, int maxBatch, int readerThreads,
                              String backend, String postgresUrl, int postgresPoolSize, boolean verifyInBackground,
-                             boolean quarantineDamaged) {
+                             boolean quarantineDamaged, long minFreeBytes) {
 
   public static final String DEFAULT_DATA_DIR = "./data";
   public static final int DEFAULT_MAX_MESSAGES_PER_SHARD = 100_000;
@@ -77,7 +78,8 @@ public record StorageOptions(Path dataDir, int maxMessagesPerShard, int retainSh
       postgres.getString("url"),
       postgres.getInteger("poolSize", DEFAULT_POSTGRES_POOL_SIZE),
       verifyMode(storage.getString("verify", "before-serving")),
-      storage.getBoolean("quarantineDamaged", false));
+      storage.getBoolean("quarantineDamaged", false),
+      storage.getLong("minFreeMegabytes", 64L) << 20);
   }
 
   private static boolean verifyMode(String mode) {

@@ -44,7 +44,8 @@ public final class SqliteStore implements Store {
   private SqliteStore(Vertx vertx, WriterState state, StorageOptions options, Consumer<Runnable> replies) {
     this.vertx = vertx;
     this.state = state;
-    this.writer = new GroupCommitWriter(state, options.maxBatch(), replies);
+    this.writer = new GroupCommitWriter(state, new DiskSpace(options.dataDir(), options.minFreeBytes()),
+      options.maxBatch(), replies);
     this.reader = new StoreReader(state);
     this.readers = vertx.createSharedWorkerExecutor("midnight-storage-readers", options.readerThreads());
   }

@@ -34,10 +34,6 @@ public final class StoreReader implements AutoCloseable {
     this.state = state;
   }
 
-  public ShardManifest manifest() {
-    return state.manifest();
-  }
-
   private Connection connection(Path file) throws SQLException {
     Map<Path, Connection> mine = connections.get();
     Connection c = mine.get(file);

@@ -286,8 +286,9 @@ final class WriterState implements AutoCloseable {
         loadKeys(reader, false);
       }
     }
-    catalog.commit();
-    shard.commit();
+    // reads only: end the read transactions (a commit would fail when a failed write left none open)
+    catalog.rollback();
+    shard.rollback();
   }
 
   private void loadKeys(Connection connection, boolean current) throws SQLException {
@@ -706,6 +707,28 @@ final class WriterState implements AutoCloseable {
       checkpointQuietly(shard);
     }
     checkpointQuietly(catalog);
+  }
+
+  /**
+   * Folds both WALs into their files and cuts them back (journal_size_limit), giving their space back when the
+   * disk runs low; true when both were folded in. Writer thread, between batches.
+   */
+  boolean checkpointWals() {
+    boolean done = true;
+    for (Connection c : List.of(catalog, shard)) {
+      try {
+        c.commit();
+        c.setAutoCommit(true);
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+          done &= rs.next() && rs.getInt(1) == 0;
+        } finally {
+          c.setAutoCommit(false);
+        }
+      } catch (SQLException e) {
+        done = false;
+      }
+    }
+    return done;
   }
 
   /**

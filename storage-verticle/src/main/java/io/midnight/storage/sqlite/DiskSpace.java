@@ -1,0 +1,48 @@
+package io.midnight.storage.sqlite;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+
+/**
+ * Free space where the store lives. Below {@code storage.minFreeBytes} the writer refuses writes with
+ * {@code disk_full} before SQLite runs out mid-transaction (which costs a rollback, and for a commit an outcome
+ * nobody can tell), a roll does not open a new shard, and the store is not ready; above it again, writes go on by
+ * themselves. Checked before each batch: a statfs, microseconds.
+ */
+final class DiskSpace {
+
+  private final Path dir;
+  private final long minFree;
+
+  DiskSpace(Path dir, long minFree) {
+    this.dir = dir;
+    this.minFree = minFree;
+  }
+
+  /** Why writes are refused now, or null when there is room. */
+  String refusal() {
+    try {
+      long free = Files.getFileStore(dir).getUsableSpace();
+      return free >= minFree ? null : String.format("disk full: %,d MB free on the store's disk (%s), writes need "
+        + "%,d MB; they resume by themselves once there is room", free >> 20, dir, minFree >> 20);
+    } catch (IOException e) {
+      return null; // cannot tell: let SQLite find out
+    }
+  }
+
+  /** Whether a failure is SQLite (or the OS) running out of space. */
+  static boolean isFull(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String why = String.valueOf(t.getMessage());
+      if (why.contains("SQLITE_FULL") || why.contains("disk is full") || why.contains("No space left")) {
+        return true;
+      }
+      if (t instanceof SQLException sql && sql.getErrorCode() == 13) { // SQLITE_FULL
+        return true;
+      }
+    }
+    return false;
+  }
+}
