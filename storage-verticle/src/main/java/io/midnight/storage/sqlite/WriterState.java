@@ -24,7 +24,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Everything the single writer owns: the writer connections to {@code catalog.db} and to the active shard, and
@@ -60,6 +65,12 @@ final class WriterState implements AutoCloseable {
   private String storeId;
   private StoreIdentity identity;
   private final DamagedShards damaged = new DamagedShards();
+  private final Queue<Map.Entry<Integer, String>> sealedChecksums = new ConcurrentLinkedQueue<>();
+  private final ExecutorService checksums = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "midnight-shard-checksum");
+    t.setDaemon(true);
+    return t;
+  });
 
   private WriterState(StorageOptions options, Clock clock, Connection catalog) {
     this.options = options;
@@ -485,6 +496,7 @@ final class WriterState implements AutoCloseable {
 
   /** Makes the batch durable: both files are fsynced before this returns (WAL, synchronous=FULL). */
   void commit() throws SQLException {
+    writeChecksums();
     if (shardDirty) {
       insertMessage.executeBatch();
       insertFts.executeBatch();
@@ -605,12 +617,29 @@ final class WriterState implements AutoCloseable {
     }
   }
 
-  /** The sealed file's SHA-256 into the manifest; a failure leaves it to be recorded at the next start. */
+  /**
+   * The sealed file's SHA-256 into the manifest: read off the writer thread (tens of MB would stall appends),
+   * recorded by it with the next commit (the writer holds the catalog's write lock). A crash first leaves it to
+   * be recorded at the next start.
+   */
   private void recordChecksum(ShardInfo sealed) {
-    try {
-      ShardChecksums.record(catalog, sealed.number(), StoreCheck.sha256(sealed.file()));
-    } catch (IOException | SQLException e) {
-      LOG.warn("could not record the checksum of {} (the next start records it): {}", sealed.file(), e.getMessage());
+    checksums.execute(() -> {
+      try {
+        sealedChecksums.add(Map.entry(sealed.number(), StoreCheck.sha256(sealed.file())));
+      } catch (IOException e) {
+        LOG.warn("could not read {} for its checksum (the next start records it): {}", sealed.file(), e.getMessage());
+      }
+    });
+  }
+
+  private void writeChecksums() throws SQLException {
+    for (Map.Entry<Integer, String> done = sealedChecksums.poll(); done != null; done = sealedChecksums.poll()) {
+      try (PreparedStatement ps = catalog.prepareStatement("UPDATE shards SET checksum = ? WHERE shard = ?")) {
+        ps.setString(1, done.getValue());
+        ps.setInt(2, done.getKey());
+        ps.executeUpdate();
+      }
+      catalogDirty = true;
     }
   }
 
@@ -701,6 +730,17 @@ final class WriterState implements AutoCloseable {
 
   @Override
   public void close() {
+    checksums.shutdown();
+    try {
+      checksums.awaitTermination(30, TimeUnit.SECONDS); // a checksum being taken is recorded before the files close
+      writeChecksums();
+      catalog.commit();
+      catalogDirty = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException e) {
+      LOG.warn("could not record sealed shards' checksums at stop (the next start records them): {}", e.getMessage());
+    }
     Sqlite.closeQuietly(insertMessage);
     Sqlite.closeQuietly(insertFts);
     if (shard != null) {
