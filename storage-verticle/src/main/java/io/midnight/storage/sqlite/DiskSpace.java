@@ -1,6 +1,7 @@
 package io.midnight.storage.sqlite;
 
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -9,12 +10,14 @@ import java.sql.SQLException;
  * Free space where the store lives. Below {@code storage.minFreeBytes} the writer refuses writes with
  * {@code disk_full} before SQLite runs out mid-transaction (which costs a rollback, and for a commit an outcome
  * nobody can tell), a roll does not open a new shard, and the store is not ready; above it again, writes go on by
- * themselves. Checked before each batch: a statfs, microseconds.
+ * themselves. Checked before each batch: a statfs, microseconds. Used by the writer thread and, for the
+ * store's stats, by others: the cached store is set idempotently.
  */
 final class DiskSpace {
 
   private final Path dir;
   private final long minFree;
+  private FileStore store;
 
   DiskSpace(Path dir, long minFree) {
     this.dir = dir;
@@ -24,7 +27,10 @@ final class DiskSpace {
   /** Why writes are refused now, or null when there is room. */
   String refusal() {
     try {
-      long free = Files.getFileStore(dir).getUsableSpace();
+      if (store == null) {
+        store = Files.getFileStore(dir); // found once: finding it reads the mount table, asking it is one statfs
+      }
+      long free = store.getUsableSpace();
       return free >= minFree ? null : String.format("disk full: %,d MB free on the store's disk (%s), writes need "
         + "%,d MB; they resume by themselves once there is room", free >> 20, dir, minFree >> 20);
     } catch (IOException e) {
