@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -56,7 +55,7 @@ final class StoreCheck {
    * The manifest against the files: an empty manifest beside shard files, or a shard file past the active one
    * that holds messages, means the catalog lost writes it had committed.
    */
-  static void manifestMatchesFiles(List<ShardInfo> shards, Path messagesDir) throws SQLException {
+  static void manifestMatchesFiles(List<ShardInfo> shards, Path messagesDir) {
     List<Path> files = shardFiles(messagesDir);
     if (shards.isEmpty()) {
       if (!files.isEmpty()) {
@@ -185,9 +184,7 @@ final class StoreCheck {
       return List.of();
     }
     try (Stream<Path> files = Files.list(messagesDir)) {
-      List<Path> out = new ArrayList<>(files.filter(f -> SHARD_FILE.matcher(f.getFileName().toString()).matches())
-        .sorted().toList());
-      return out;
+      return files.filter(f -> SHARD_FILE.matcher(f.getFileName().toString()).matches()).sorted().toList();
     } catch (IOException e) {
       throw new StorageStartupException("cannot list " + messagesDir + ": " + e.getMessage(), e);
     }
