@@ -110,6 +110,10 @@ public final class GatewayVerticle extends VerticleBase {
         if (loop == 0) {
           LOG.info("gateway listening on http://{}:{} ({} transport, {} instances, at most {} sends pending)",
             options.host(), s.actualPort(), transport(), node.instances, node.overload.pendingBound());
+          if (options.operatorKey() == null || options.operatorKey().isBlank()) {
+            LOG.info("operator key (load-test API, and metrics and dashboard from off this host): {} (README, "
+              + "\"Operators\")", options.dataDir().resolve(OperatorKey.FILE_NAME));
+          }
         }
       });
   }

@@ -64,7 +64,6 @@ public final class GroupCommitWriter implements AutoCloseable {
   private volatile boolean running = true;
   /** Why the state could not be derived from disk after a failure; null when it could. */
   private volatile String broken;
-  private volatile String diskFull;
   private long lastRecoverNanos;
 
   private final AtomicLong commits = new AtomicLong();
@@ -113,7 +112,7 @@ public final class GroupCommitWriter implements AutoCloseable {
           pending.add(first);
         }
         queue.drainTo(pending, maxBatch); // weights may be > 1: runBatch stops at maxBatch rows
-        diskFull = disk.refusal();
+        String diskFull = disk.refusal();
         if (diskFull != null && state.checkpointWals()) {
           diskFull = disk.refusal(); // the WALs' space, given back, may be enough
         }
