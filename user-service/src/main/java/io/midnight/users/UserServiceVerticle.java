@@ -141,7 +141,8 @@ public final class UserServiceVerticle extends VerticleBase {
   private Future<JsonObject> login(JsonObject body) {
     String username = Fields.requireString(body, "username");
     String password = Fields.requireString(body, "password");
-    throttle.login(UserNames.key(username), clientAddress(body));
+    String key = UserNames.key(username); // lookalike spellings of one name share its throttle
+    throttle.login(key, clientAddress(body));
     return storage(Addresses.STORAGE_USERS_FIND, new JsonObject().put("username", username))
       .recover(e -> ErrorCode.of(e) == ErrorCode.USER_NOT_FOUND
         ? Future.succeededFuture(new JsonObject()) : Future.failedFuture(e))
@@ -156,7 +157,7 @@ public final class UserServiceVerticle extends VerticleBase {
         if (!ok) {
           return ErrorCode.INVALID_CREDENTIALS.failed("wrong username or password");
         }
-        throttle.succeeded(UserNames.key(username));
+        throttle.succeeded(key);
         return Future.succeededFuture(tokens.withToken(user));
       }));
   }

@@ -32,13 +32,13 @@ final class ShardChecksums {
     Sqlite.addColumnIfMissing(catalog, "shards", "checksum", "TEXT");
   }
 
-  static void record(Connection catalog, int shard, String checksum) throws SQLException {
+  /** Records a sealed shard's checksum in the open transaction; the caller commits. */
+  static void write(Connection catalog, int shard, String checksum) throws SQLException {
     try (PreparedStatement ps = catalog.prepareStatement("UPDATE shards SET checksum = ? WHERE shard = ?")) {
       ps.setString(1, checksum);
       ps.setInt(2, shard);
       ps.executeUpdate();
     }
-    catalog.commit();
   }
 
   static Map<Integer, String> recorded(Connection catalog) throws SQLException {
@@ -74,7 +74,8 @@ final class ShardChecksums {
       String expected = recorded.get(shard.number());
       if (expected == null) {
         if (catalog != null) {
-          record(catalog, shard.number(), actual);
+          write(catalog, shard.number(), actual);
+          catalog.commit();
         }
       } else if (!expected.equals(actual)) {
         damaged.put(shard, "its bytes changed since it was sealed (SHA-256 " + actual.substring(0, 12) + "..., "

@@ -82,16 +82,22 @@ final class Sqlite {
     return config.createConnection("jdbc:sqlite:" + file);
   }
 
-  /** Adds a column that a file made by an older version lacks. */
-  static void addColumnIfMissing(Connection connection, String table, String column, String type) throws SQLException {
+  static boolean hasColumn(Connection connection, String table, String column) throws SQLException {
     try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
       while (rs.next()) {
         if (column.equals(rs.getString("name"))) {
-          return;
+          return true;
         }
       }
     }
-    execute(connection, "ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+    return false;
+  }
+
+  /** Adds a column that a file made by an older version lacks. */
+  static void addColumnIfMissing(Connection connection, String table, String column, String type) throws SQLException {
+    if (!hasColumn(connection, table, column)) {
+      execute(connection, "ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+    }
   }
 
   static void execute(Connection connection, String... sql) throws SQLException {

@@ -42,23 +42,17 @@ public final class StoreTools {
       out.println("no store in " + dataDir + " (no catalog.db)");
       return false;
     }
-    List<ShardInfo> shards = new ArrayList<>();
+    List<ShardInfo> shards;
     String storeId = null;
     Map<Integer, String> recorded;
     try (Connection catalog = Sqlite.reader(catalogFile); Statement st = catalog.createStatement()) {
-      try (ResultSet rs = st.executeQuery("SELECT shard, file, state, coalesce(min_id, 0), coalesce(max_id, 0), "
-        + "coalesce(min_ts, 0), coalesce(max_ts, 0), message_count FROM shards ORDER BY shard")) {
-        while (rs.next()) {
-          shards.add(new ShardInfo(rs.getInt(1), messagesDir.resolve(rs.getString(2)), "sealed".equals(rs.getString(3)),
-            rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
-        }
-      }
+      shards = ShardManifest.read(catalog, messagesDir);
       try (ResultSet rs = st.executeQuery("SELECT id FROM store")) {
         storeId = rs.next() ? rs.getString(1) : null;
       } catch (SQLException e) {
         problems.add("the catalog has no store id (made by a version before ids: a start gives it one)");
       }
-      recorded = hasChecksums(catalog) ? ShardChecksums.recorded(catalog) : Map.of();
+      recorded = Sqlite.hasColumn(catalog, "shards", "checksum") ? ShardChecksums.recorded(catalog) : Map.of();
     }
     try {
       StoreCheck.manifestMatchesFiles(shards, messagesDir);
@@ -182,16 +176,5 @@ public final class StoreTools {
       st.executeUpdate("backup to " + target);
     }
     Sqlite.ownerOnly(target);
-  }
-
-  private static boolean hasChecksums(Connection catalog) throws SQLException {
-    try (Statement st = catalog.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(shards)")) {
-      while (rs.next()) {
-        if ("checksum".equals(rs.getString("name"))) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

@@ -205,16 +205,7 @@ final class WriterState implements AutoCloseable {
   }
 
   private List<ShardInfo> readManifest() throws SQLException {
-    List<ShardInfo> shards = new ArrayList<>();
-    try (var st = catalog.createStatement();
-         ResultSet rs = st.executeQuery("SELECT shard, file, state, coalesce(min_id, 0), coalesce(max_id, 0), "
-           + "coalesce(min_ts, 0), coalesce(max_ts, 0), message_count FROM shards ORDER BY shard")) {
-      while (rs.next()) {
-        shards.add(new ShardInfo(rs.getInt(1), messagesDir.resolve(rs.getString(2)), "sealed".equals(rs.getString(3)),
-          rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
-      }
-    }
-    return shards;
+    return ShardManifest.read(catalog, messagesDir);
   }
 
   private void createShardFile(Path file, int number) throws SQLException {
@@ -634,11 +625,7 @@ final class WriterState implements AutoCloseable {
 
   private void writeChecksums() throws SQLException {
     for (Map.Entry<Integer, String> done = sealedChecksums.poll(); done != null; done = sealedChecksums.poll()) {
-      try (PreparedStatement ps = catalog.prepareStatement("UPDATE shards SET checksum = ? WHERE shard = ?")) {
-        ps.setString(1, done.getValue());
-        ps.setInt(2, done.getKey());
-        ps.executeUpdate();
-      }
+      ShardChecksums.write(catalog, done.getKey(), done.getValue());
       catalogDirty = true;
     }
   }
