@@ -108,6 +108,25 @@ final class Sqlite {
     }
   }
 
+  /**
+   * Commits what is pending, folds a writer connection's WAL into its file and cuts the WAL back
+   * ({@code wal_checkpoint(TRUNCATE)}); true when all of it was folded in (a reader holding old pages stops it
+   * short). Leaves the connection in manual-commit mode, as writers are.
+   */
+  static boolean checkpoint(Connection writer) {
+    try {
+      writer.commit();
+      writer.setAutoCommit(true);
+      try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        return rs.next() && rs.getInt(1) == 0;
+      } finally {
+        writer.setAutoCommit(false);
+      }
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
   static void closeQuietly(AutoCloseable closeable) {
     if (closeable != null) {
       try {

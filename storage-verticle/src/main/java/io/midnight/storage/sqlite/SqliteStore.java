@@ -56,7 +56,7 @@ public final class SqliteStore implements Store {
    * @param replies runs a commit's completions; pass the verticle context's {@code runOnContext}
    */
   public static SqliteStore open(Vertx vertx, StorageOptions options, Clock clock, Consumer<Runnable> replies) {
-    SqliteStore store = new SqliteStore(vertx, WriterState.open(options, clock), options, replies);
+    SqliteStore store = new SqliteStore(vertx, Recovery.open(options, clock), options, replies);
     store.registerGauges();
     if (options.verifyInBackground()) {
       store.verifyInBackground();
@@ -99,27 +99,27 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<JsonObject> createUsers(JsonArray users) {
-    return write(s -> s.createUsers(users));
+    return write(s -> s.catalog().createUsers(users));
   }
 
   @Override
   public Future<JsonObject> seedRooms(JsonArray rooms) {
-    return write(s -> s.seedRooms(rooms));
+    return write(s -> s.catalog().seedRooms(rooms));
   }
 
   @Override
   public Future<JsonObject> createRoom(String name, long userId) {
-    return write(s -> s.createRoom(name, userId));
+    return write(s -> s.catalog().createRoom(name, userId));
   }
 
   @Override
   public Future<JsonObject> join(long roomId, long userId) {
-    return write(s -> s.join(roomId, userId));
+    return write(s -> s.catalog().join(roomId, userId));
   }
 
   @Override
   public Future<JsonObject> leave(long roomId, long userId) {
-    return write(s -> s.leave(roomId, userId));
+    return write(s -> s.catalog().leave(roomId, userId));
   }
 
   @Override

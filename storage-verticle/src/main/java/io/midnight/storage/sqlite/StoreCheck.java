@@ -41,12 +41,12 @@ final class StoreCheck {
 
   /** Before the catalog is opened, which would make an empty one beside shards it knows nothing of. */
   static void catalogPresent(Path dataDir, Path messagesDir) {
-    if (Files.exists(dataDir.resolve(WriterState.CATALOG_FILE))) {
+    if (Files.exists(dataDir.resolve(Catalog.FILE))) {
       return;
     }
     List<Path> files = shardFiles(messagesDir);
     if (!files.isEmpty()) {
-      throw new StorageStartupException(dataDir.resolve(WriterState.CATALOG_FILE) + " is missing but " + messagesDir
+      throw new StorageStartupException(dataDir.resolve(Catalog.FILE) + " is missing but " + messagesDir
         + " holds " + files.size() + " shard file(s): users, rooms and the shard manifest are gone; " + RESTORE);
     }
   }

@@ -29,8 +29,8 @@ public final class StoreTools {
    * that remain (after retention, from the first kept seq). Prints what it finds; true when the store is whole.
    */
   public static boolean verify(Path dataDir, PrintStream out) throws SQLException {
-    Path catalogFile = dataDir.resolve(WriterState.CATALOG_FILE);
-    Path messagesDir = dataDir.resolve(WriterState.MESSAGES_DIR);
+    Path catalogFile = dataDir.resolve(Catalog.FILE);
+    Path messagesDir = dataDir.resolve(ShardLog.DIR);
     List<String> problems = new ArrayList<>();
     try {
       StoreCheck.catalogPresent(dataDir, messagesDir);
@@ -122,14 +122,14 @@ public final class StoreTools {
    * copied are left out: the copy is the store as of its catalog, plus the active shard's newer messages.
    */
   public static void backup(Path dataDir, Path to, PrintStream out) throws SQLException, IOException {
-    if (Files.exists(to.resolve(WriterState.CATALOG_FILE))) {
+    if (Files.exists(to.resolve(Catalog.FILE))) {
       throw new IOException(to + " already holds a store; back up into an empty directory");
     }
-    Path messages = Files.createDirectories(to.resolve(WriterState.MESSAGES_DIR));
+    Path messages = Files.createDirectories(to.resolve(ShardLog.DIR));
     Sqlite.ownerOnlyDirectory(to);
     Sqlite.ownerOnlyDirectory(messages);
-    Path catalogCopy = to.resolve(WriterState.CATALOG_FILE);
-    onlineBackup(dataDir.resolve(WriterState.CATALOG_FILE), catalogCopy);
+    Path catalogCopy = to.resolve(Catalog.FILE);
+    onlineBackup(dataDir.resolve(Catalog.FILE), catalogCopy);
     List<String[]> files = new ArrayList<>();
     try (Connection catalog = Sqlite.reader(catalogCopy); Statement st = catalog.createStatement();
          ResultSet rs = st.executeQuery("SELECT file, state FROM shards ORDER BY shard")) {
@@ -138,7 +138,7 @@ public final class StoreTools {
       }
     }
     for (String[] file : files) {
-      Path source = dataDir.resolve(WriterState.MESSAGES_DIR).resolve(file[0]);
+      Path source = dataDir.resolve(ShardLog.DIR).resolve(file[0]);
       Path target = messages.resolve(file[0]);
       if ("sealed".equals(file[1])) {
         Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
@@ -152,18 +152,18 @@ public final class StoreTools {
 
   /** Puts the backup {@code from} in place as {@code dataDir}, which must not hold a store, and verifies it. */
   public static boolean restore(Path from, Path dataDir, PrintStream out) throws SQLException, IOException {
-    if (Files.exists(dataDir.resolve(WriterState.CATALOG_FILE))
-      || !StoreCheck.shardFiles(dataDir.resolve(WriterState.MESSAGES_DIR)).isEmpty()) {
+    if (Files.exists(dataDir.resolve(Catalog.FILE))
+      || !StoreCheck.shardFiles(dataDir.resolve(ShardLog.DIR)).isEmpty()) {
       throw new IOException(dataDir + " holds a store: move it aside first (nothing is overwritten)");
     }
-    if (!Files.exists(from.resolve(WriterState.CATALOG_FILE))) {
+    if (!Files.exists(from.resolve(Catalog.FILE))) {
       throw new IOException(from + " is not a backup (no catalog.db)");
     }
-    Path messages = Files.createDirectories(dataDir.resolve(WriterState.MESSAGES_DIR));
+    Path messages = Files.createDirectories(dataDir.resolve(ShardLog.DIR));
     Sqlite.ownerOnlyDirectory(dataDir);
     Sqlite.ownerOnlyDirectory(messages);
-    Files.copy(from.resolve(WriterState.CATALOG_FILE), dataDir.resolve(WriterState.CATALOG_FILE));
-    for (Path shard : StoreCheck.shardFiles(from.resolve(WriterState.MESSAGES_DIR))) {
+    Files.copy(from.resolve(Catalog.FILE), dataDir.resolve(Catalog.FILE));
+    for (Path shard : StoreCheck.shardFiles(from.resolve(ShardLog.DIR))) {
       Files.copy(shard, messages.resolve(shard.getFileName()));
     }
     out.printf("restored %s into %s%n", from, dataDir);
