@@ -54,11 +54,6 @@ final class ClientVerticle extends VerticleBase {
   private record Attempt(Pending pending, long ackTimer) {
   }
 
-  private static final String PING = EnginePacket.of(EnginePacket.PING).encodeText();
-  private static final String PONG = EnginePacket.of(EnginePacket.PONG).encodeText();
-  /** The Socket.IO CONNECT to the default namespace that answers the Engine.IO open. */
-  private static final String CONNECT = EventFrames.engine(
-    SocketIoPacket.connect(SocketIoPacket.DEFAULT_NAMESPACE, null).encodeText());
   private static final byte[] MESSAGE = EventScan.eventPrefix("message");
   private static final byte[] SEQ = EventScan.key("seq");
   private static final byte[] TEXT = EventScan.key("text");
@@ -179,32 +174,36 @@ final class ClientVerticle extends VerticleBase {
     }
   }
 
-  /** Deliveries are read from the bytes as they came (they are most frames); the rest is decoded. */
+  /** Deliveries are read from the bytes as they came (they are most frames); acks are decoded. */
   private void onData(Buffer frame) {
     EventScan.Frame bytes = EventScan.frame(frame);
     if (bytes.startsWith(MESSAGE)) {
       onDelivery(bytes, frame);
-    } else {
-      onFrame(frame.toString(StandardCharsets.UTF_8));
+      return;
     }
-  }
-
-  private void onFrame(String frame) {
-    if (frame.startsWith("43")) {
-      onAck(frame);
-    } else if (frame.equals(PING)) {
-      ws.writeTextMessage(PONG);
-    } else if (frame.startsWith("0{")) {
-      ws.writeTextMessage(CONNECT);
-    } else if (frame.startsWith("40")) {
-      open = true;
-      joinAttempts = 0;
-      run.stats().connected.incrementAndGet();
-      run.stats().connectLatency(System.nanoTime() - connectStartedNanos);
-      join();
-    } else if (frame.startsWith("44")) {
-      run.stats().error("connect_refused");
-      ws.close();
+    switch (bytes.engineType()) {
+      case EnginePacket.PING -> ws.writeTextMessage(EventFrames.PONG);
+      case EnginePacket.OPEN -> ws.writeTextMessage(EventFrames.CONNECT);
+      case EnginePacket.MESSAGE -> {
+        switch (bytes.socketIoType()) {
+          case '3' -> onAck(frame.toString(StandardCharsets.UTF_8));
+          case '0' -> {
+            open = true;
+            joinAttempts = 0;
+            run.stats().connected.incrementAndGet();
+            run.stats().connectLatency(System.nanoTime() - connectStartedNanos);
+            join();
+          }
+          case '4' -> {
+            run.stats().error("connect_refused");
+            ws.close();
+          }
+          default -> {
+          }
+        }
+      }
+      default -> {
+      }
     }
   }
 

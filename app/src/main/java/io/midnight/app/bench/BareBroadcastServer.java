@@ -1,5 +1,8 @@
 package io.midnight.app.bench;
 
+import io.midnight.common.socketio.EnginePacket;
+import io.midnight.common.socketio.EventFrames;
+import io.midnight.common.socketio.SocketIoPacket;
 import io.midnight.gateway.engine.LoopFlusher;
 import io.midnight.gateway.engine.WebSocketFrames;
 import io.netty.buffer.ByteBuf;
@@ -11,7 +14,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -33,8 +35,12 @@ import java.util.Map;
  */
 public final class BareBroadcastServer extends VerticleBase {
 
-  private static final String OPEN = "0{\"sid\":\"bare\",\"upgrades\":[],\"pingInterval\":25000,"
-    + "\"pingTimeout\":20000,\"maxPayload\":1000000}";
+  private static final String OPEN = EnginePacket.of(EnginePacket.OPEN, new JsonObject().put("sid", "bare")
+    .put("upgrades", new JsonArray()).put("pingInterval", 25000).put("pingTimeout", 20000).put("maxPayload", 1000000)
+    .encode()).encodeText();
+
+  /** An event of the default namespace, with or without an ack id: {@code 42}. */
+  private static final String EVENT = String.valueOf(EnginePacket.MESSAGE) + SocketIoPacket.EVENT;
 
   private final BareRooms shared;
   private final int port;
@@ -108,27 +114,23 @@ public final class BareBroadcastServer extends VerticleBase {
 
   private void onText(Member member, String from, List<Integer> joined, String text) {
     ServerWebSocket ws = member.ws;
-    if (text.startsWith("40")) {
-      ws.writeTextMessage("40{\"sid\":\"" + Integer.toHexString(System.identityHashCode(this)) + "-" + (++nextSid)
-        + "\"}");
-    } else if (text.startsWith("42")) {
-      int p = 2;
-      while (p < text.length() && Character.isDigit(text.charAt(p))) {
-        p++;
-      }
-      String ackId = text.substring(2, p);
+    if (text.equals(EventFrames.CONNECT)) {
+      ws.writeTextMessage(EventFrames.connected(Integer.toHexString(System.identityHashCode(this)) + "-" + (++nextSid)));
+    } else if (text.equals(EventFrames.PING)) {
+      ws.writeTextMessage(EventFrames.PONG);
+    } else if (text.startsWith(EVENT)) {
+      long ackId = -1;
       try {
-        JsonArray event = new JsonArray(text.substring(p));
-        onEvent(member, from, joined, ackId, event.getString(0), event.getJsonObject(1));
-      } catch (DecodeException | ClassCastException | IndexOutOfBoundsException e) {
+        SocketIoPacket event = SocketIoPacket.decode(text.substring(1));
+        ackId = event.ackId();
+        onEvent(member, from, joined, ackId, event.eventName(), event.args().getJsonObject(0));
+      } catch (RuntimeException e) {
         ack(ws, ackId, error("invalid_request", "malformed event"));
       }
-    } else if (text.equals("2")) {
-      ws.writeTextMessage("3");
     }
   }
 
-  private void onEvent(Member member, String from, List<Integer> joined, String ackId, String name,
+  private void onEvent(Member member, String from, List<Integer> joined, long ackId, String name,
                        JsonObject data) {
     ServerWebSocket ws = member.ws;
     Integer roomId = data == null ? null : data.getInteger("room");
@@ -154,8 +156,9 @@ public final class BareBroadcastServer extends VerticleBase {
       long seq = room.lastSeq.incrementAndGet();
       long ts = System.currentTimeMillis();
       ack(ws, ackId, new JsonObject().put("id", id).put("seq", seq).put("ts", ts));
-      String delivery = "42[\"message\"," + new JsonObject().put("id", id).put("room", roomId).put("seq", seq)
-        .put("from", from).put("text", data.getString("text")).put("ts", ts).encode() + "]";
+      String delivery = EventFrames.engine(EventFrames.withoutOffset(EventFrames.prefix("message", new JsonObject()
+        .put("id", id).put("room", roomId).put("seq", seq).put("from", from).put("text", data.getString("text"))
+        .put("ts", ts))));
       for (BareBroadcastServer loop : room.loops) {
         if (loop == this) {
           deliver(roomId, delivery);
@@ -197,9 +200,9 @@ public final class BareBroadcastServer extends VerticleBase {
     }
   }
 
-  private static void ack(ServerWebSocket ws, String ackId, JsonObject body) {
-    if (!ackId.isEmpty()) {
-      ws.writeTextMessage("43" + ackId + "[" + body.encode() + "]");
+  private static void ack(ServerWebSocket ws, long ackId, JsonObject body) {
+    if (ackId >= 0) {
+      ws.writeTextMessage(EventFrames.ack(ackId, body));
     }
   }
 

@@ -1,5 +1,7 @@
 package io.midnight.app.bench;
 
+import io.midnight.common.socketio.EnginePacket;
+import io.midnight.common.socketio.EventFrames;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -237,21 +239,21 @@ public final class IdleSessionsClients {
       return;
     }
     switch (text.charAt(0)) {
-      case '2' -> {
-        sockets[i].writeTextMessage("3");
+      case EnginePacket.PING -> {
+        sockets[i].writeTextMessage(EventFrames.PONG);
         if (state[i] == OPEN) {
           pings[i]++;
           pingsTotal++;
           lastSeen[i] = nowMs();
         }
       }
-      case '0' -> {
+      case EnginePacket.OPEN -> {
         if (state[i] == CONNECTING) {
           state[i] = ENGINE_OPEN;
-          sockets[i].writeTextMessage("40");
+          sockets[i].writeTextMessage(EventFrames.CONNECT);
         }
       }
-      case '4' -> {
+      case EnginePacket.MESSAGE -> {
         char type = text.length() > 1 ? text.charAt(1) : '?';
         if (type == '0' && state[i] == ENGINE_OPEN) {
           state[i] = OPEN;

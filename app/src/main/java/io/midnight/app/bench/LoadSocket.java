@@ -60,7 +60,7 @@ final class LoadSocket {
   void send(Pending message) {
     int id = nextAck++;
     pending.put(id, message);
-    ws.writeTextMessage(Frames.message(id, room, message.step, message.intendedNanos, message.number,
+    ws.writeTextMessage(BenchText.message(id, room, message.step, message.intendedNanos, message.number,
       name + "-" + message.step + "-" + message.number));
   }
 }

@@ -1,6 +1,9 @@
 package io.midnight.app.bench;
 
 import io.midnight.common.RetryAfter;
+import io.midnight.common.socketio.EnginePacket;
+import io.midnight.common.socketio.EventFrames;
+import io.midnight.common.socketio.EventScan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -30,6 +33,10 @@ final class SocketIoLoadClient extends VerticleBase {
   private static final long SETUP_TIMEOUT_MS = 30_000;
   /** A refusal without {@code retryAfterMs} is retried after this long. */
   static final long DEFAULT_RETRY_MS = 500;
+  private static final byte[] MESSAGE = EventScan.eventPrefix("message");
+  private static final byte[] ERROR = EventScan.key("error");
+  private static final byte[] CODE = EventScan.key("code");
+  private static final byte[] RETRY_AFTER = EventScan.key("retryAfterMs");
 
   private final int port;
   private final List<LoadSocket> sockets;
@@ -209,57 +216,55 @@ final class SocketIoLoadClient extends VerticleBase {
     }
   }
 
-  private void onFrame(LoadSocket s, Buffer frame) {
-    if (frame.length() == 0) {
-      return;
-    }
-    byte type = frame.getByte(0);
-    if (type == '2') {
-      s.ws.writeTextMessage("3");
-    } else if (type == '0') {
-      s.ws.writeTextMessage("40");
-    } else if (type == '4' && frame.length() >= 2) {
-      switch (frame.getByte(1)) {
-        case '2' -> {
-          if (Frames.isMessageEvent(frame)) {
-            onDelivery(frame);
+  private void onFrame(LoadSocket s, Buffer data) {
+    EventScan.Frame frame = EventScan.frame(data);
+    switch (frame.engineType()) {
+      case EnginePacket.PING -> s.ws.writeTextMessage(EventFrames.PONG);
+      case EnginePacket.OPEN -> s.ws.writeTextMessage(EventFrames.CONNECT);
+      case EnginePacket.CLOSE -> stats.error("socket " + s.name + ": Engine.IO close");
+      case EnginePacket.MESSAGE -> {
+        switch (frame.socketIoType()) {
+          case '2' -> {
+            if (frame.startsWith(MESSAGE)) {
+              onDelivery(frame);
+            }
+          }
+          case '3' -> onAck(s, frame, data);
+          case '0' -> s.ws.writeTextMessage(BenchText.join(s.room));
+          case '4' -> s.joined.tryFail("socket " + s.name + ": connect refused: " + data);
+          case '1' -> {
+            stats.disconnects++;
+            stats.error("socket " + s.name + ": " + data);
+          }
+          default -> {
           }
         }
-        case '3' -> onAck(s, frame);
-        case '0' -> s.ws.writeTextMessage(Frames.join(s.room));
-        case '4' -> s.joined.tryFail("socket " + s.name + ": connect refused: " + frame);
-        case '1' -> {
-          stats.disconnects++;
-          stats.error("socket " + s.name + ": " + frame);
-        }
-        default -> {
-        }
       }
-    } else if (type == '1') {
-      stats.error("socket " + s.name + ": Engine.IO close");
+      default -> {
+      }
     }
   }
 
-  private void onAck(LoadSocket s, Buffer frame) {
-    int id = Frames.ackId(frame);
+  private void onAck(LoadSocket s, EventScan.Frame frame, Buffer data) {
+    long id = frame.ackId();
+    boolean error = frame.has(ERROR);
     if (id == 0) {
-      if (Frames.hasError(frame)) {
-        s.joined.tryFail("socket " + s.name + ": join refused: " + frame);
+      if (error) {
+        s.joined.tryFail("socket " + s.name + ": join refused: " + data);
       } else {
         s.joined.tryComplete();
       }
       return;
     }
-    LoadSocket.Pending p = s.pending.remove(id);
+    LoadSocket.Pending p = id < 0 || id > Integer.MAX_VALUE ? null : s.pending.remove((int) id);
     if (p == null || p.step != step) {
       stats.lateAcks++;
       return;
     }
     long now = System.nanoTime() - origin;
-    boolean error = Frames.hasError(frame);
-    if (error && Frames.isUnavailable(frame)) {
+    if (error && frame.stringIs(CODE, "unavailable")) {
       stats.refusals++;
-      long wait = Frames.retryAfterMs(frame);
+      long wait = frame.longValue(RETRY_AFTER);
       vertx.setTimer(Math.max(1, RetryAfter.delayMillis(wait < 0 ? DEFAULT_RETRY_MS : wait)), t -> resend(s, p));
       return;
     }
@@ -267,7 +272,7 @@ final class SocketIoLoadClient extends VerticleBase {
     outstanding--;
     if (error) {
       stats.ackErrors++;
-      stats.error(frame.toString());
+      stats.error(data.toString());
       return;
     }
     stats.acked++;
@@ -293,8 +298,8 @@ final class SocketIoLoadClient extends VerticleBase {
     s.send(p);
   }
 
-  private void onDelivery(Buffer frame) {
-    if (!Frames.readBenchText(frame, scratch)) {
+  private void onDelivery(EventScan.Frame frame) {
+    if (!BenchText.read(frame, scratch)) {
       return;
     }
     if (scratch[0] != step || !stats.ledger.received(scratch[2])) {

@@ -45,6 +45,50 @@ public final class EventScan {
       return bytes[offset + i];
     }
 
+    /** The Engine.IO packet type ({@code '4'} for a message), or 0 for an empty frame. */
+    public byte engineType() {
+      return length == 0 ? 0 : bytes[offset];
+    }
+
+    /** The Socket.IO packet type of an Engine.IO message ({@code '2'} event, {@code '3'} ack...), else 0. */
+    public byte socketIoType() {
+      return length < 2 || bytes[offset] != EnginePacket.MESSAGE ? 0 : bytes[offset + 1];
+    }
+
+    /** The ack id of an event or ack packet of the default namespace ({@code 4[23]<id>...}), else -1. */
+    public long ackId() {
+      byte type = socketIoType();
+      if ((type != '2' && type != '3') || length < 3 || bytes[offset + 2] < '0' || bytes[offset + 2] > '9') {
+        return -1;
+      }
+      long id = digits(2);
+      return id == ABSENT ? -1 : id;
+    }
+
+    /** Whether the frame holds the key {@code key} (from {@link #key}). */
+    public boolean has(byte[] key) {
+      return valueAt(key) >= 0;
+    }
+
+    /** Whether the value of {@code key} is the string {@code value} exactly (as {@link #key}'s bytes, no escapes). */
+    public boolean stringIs(byte[] key, String value) {
+      int end = stringEnd(key);
+      if (end < 0) {
+        return false;
+      }
+      int start = valueAt(key) + 1;
+      byte[] expected = value.getBytes(StandardCharsets.UTF_8);
+      if (end - start != expected.length) {
+        return false;
+      }
+      for (int i = 0; i < expected.length; i++) {
+        if (bytes[offset + start + i] != expected[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     /** Whether the frame starts with {@code prefix}, e.g. {@link #eventPrefix}. */
     public boolean startsWith(byte[] prefix) {
       if (length < prefix.length) {
@@ -87,7 +131,8 @@ public final class EventScan {
       return at < 0 ? ABSENT : digits(at);
     }
 
-    private long digits(int at) {
+    /** The whole number starting at {@code at}, or {@link #ABSENT}. */
+    public long digits(int at) {
       boolean negative = byteAt(at) == '-';
       int i = negative ? at + 1 : at;
       long value = 0;

@@ -29,4 +29,26 @@ class EventFramesTest {
     assertThat(packet.args().getJsonObject(0).getInteger("online")).isEqualTo(3);
     assertThat(packet.args().getString(1)).isEqualTo("40");
   }
+
+  @Test
+  void theClientAndServerFramesAreWhatTheCodecDecodes() {
+    assertThat(EventFrames.CONNECT).isEqualTo("40");
+    assertThat(EventFrames.PONG).isEqualTo("3");
+    SocketIoPacket connected = SocketIoPacket.decode(EventFrames.connected("abc").substring(1));
+    assertThat(connected.type()).isEqualTo(SocketIoPacket.CONNECT);
+    assertThat(((JsonObject) connected.data()).getString("sid")).isEqualTo("abc");
+
+    JsonObject body = new JsonObject().put("room", 3).put("text", "say \"hi\"");
+    String byHand = EventFrames.event(12, "message", body.encode());
+    assertThat(byHand).isEqualTo(EventFrames.event(12, "message", body));
+    SocketIoPacket event = SocketIoPacket.decode(byHand.substring(1));
+    assertThat(event.ackId()).isEqualTo(12);
+    assertThat(event.eventName()).isEqualTo("message");
+    assertThat(event.args().getJsonObject(0)).isEqualTo(body);
+
+    SocketIoPacket ack = SocketIoPacket.decode(EventFrames.ack(5, new JsonObject().put("ok", true)).substring(1));
+    assertThat(ack.type()).isEqualTo(SocketIoPacket.ACK);
+    assertThat(ack.ackId()).isEqualTo(5);
+    assertThat(ack.args().getJsonObject(0).getBoolean("ok")).isTrue();
+  }
 }

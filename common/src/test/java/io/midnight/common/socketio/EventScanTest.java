@@ -66,4 +66,27 @@ class EventScanTest {
     assertThat(f.stringEnd(TEXT)).isEqualTo(f.valueAt(TEXT) + 3);
     assertThat(f.byteAt(f.stringEnd(TEXT) + 1)).isEqualTo((byte) '}');
   }
+
+  @Test
+  void readsPacketTypesAckIdsAndAnErrorAckItsCodeAndWait() {
+    JsonObject refusal = new JsonObject().put("error", new JsonObject().put("code", "unavailable")
+      .put("retryAfterMs", 250));
+    EventScan.Frame ack = EventScan.frame(Buffer.buffer(EventFrames.ack(4021, refusal)));
+    assertThat((char) ack.engineType()).isEqualTo(EnginePacket.MESSAGE);
+    assertThat((char) ack.socketIoType()).isEqualTo('3');
+    assertThat(ack.ackId()).isEqualTo(4021);
+    assertThat(ack.has(EventScan.key("error"))).isTrue();
+    assertThat(ack.stringIs(EventScan.key("code"), "unavailable")).isTrue();
+    assertThat(ack.stringIs(EventScan.key("code"), "unavail")).isFalse();
+    assertThat(ack.longValue(EventScan.key("retryAfterMs"))).isEqualTo(250);
+
+    EventScan.Frame ok = EventScan.frame(Buffer.buffer(EventFrames.ack(0, new JsonObject().put("room", 1))));
+    assertThat(ok.ackId()).isZero();
+    assertThat(ok.has(EventScan.key("error"))).isFalse();
+    assertThat(EventScan.frame(Buffer.buffer(EventFrames.engine(EventFrames.withoutOffset(
+      EventFrames.prefix("message", 1))))).ackId())
+      .as("an event without an ack id").isEqualTo(-1);
+    assertThat(EventScan.frame(Buffer.buffer(EventFrames.PING)).socketIoType()).isZero();
+    assertThat(EventScan.frame(Buffer.buffer("")).engineType()).isZero();
+  }
 }
