@@ -22,8 +22,8 @@ public final class CodecWarmUp {
     long sum = 0;
     for (int i = 0; i < rounds; i++) {
       String text = "🎆 Happy New Year from warm-up " + i + "!";
-      EnginePacket engine = EnginePacket.decodeText("42" + (i % 64) + "[\"message\",{\"room\":" + (1 + i % 10)
-        + ",\"text\":\"" + text + "\",\"clientMsgId\":\"w-" + i + "\"}]");
+      EnginePacket engine = EnginePacket.decodeText(EventFrames.event(i % 64, "message", "{\"room\":"
+        + (1 + i % 10) + ",\"text\":\"" + text + "\",\"clientMsgId\":\"w-" + i + "\"}"));
       SocketIoPacket packet = SocketIoPacket.decode(engine.text());
       JsonObject body = packet.args().getJsonObject(0);
       JsonObject request = new JsonObject().put("roomId", body.getLong("room")).put("userId", (long) i)
