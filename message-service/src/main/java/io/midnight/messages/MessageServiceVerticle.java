@@ -18,7 +18,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -45,7 +44,6 @@ public final class MessageServiceVerticle extends VerticleBase {
   static final int APPEND_BATCH = 1_000;
   private static final DeliveryOptions STORAGE = new DeliveryOptions().setSendTimeout(10_000);
 
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private MessageOptions options;
   private TokenBuckets<Long> limiter;
   private final MembershipCache memberships = new MembershipCache(1_000_000);
@@ -64,7 +62,6 @@ public final class MessageServiceVerticle extends VerticleBase {
         memberships.remove(change.getLong("roomId"), change.getLong("userId"));
       }
     });
-    consumers.add(changes);
     return Future.all(List.of(
       changes.completion(),
       handle(Addresses.MESSAGES_SEND, this::send),
@@ -152,8 +149,6 @@ public final class MessageServiceVerticle extends VerticleBase {
   }
 
   private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    MessageConsumer<JsonObject> consumer = BusEndpoint.serve(vertx, address, handler);
-    consumers.add(consumer);
-    return consumer.completion();
+    return BusEndpoint.serve(vertx, address, handler).completion();
   }
 }

@@ -11,7 +11,6 @@ import io.midnight.common.names.UserNames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -35,7 +34,6 @@ public final class UserServiceVerticle extends VerticleBase {
   public static final int MAX_BATCH = 1_000;
   private static final DeliveryOptions STORAGE = new DeliveryOptions().setSendTimeout(30_000);
 
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private TokenIssuer tokens;
   private PasswordHasher hasher;
   private HashPool hashPool;
@@ -184,9 +182,7 @@ public final class UserServiceVerticle extends VerticleBase {
   }
 
   private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    MessageConsumer<JsonObject> consumer = BusEndpoint.serve(vertx, address, handler);
-    consumers.add(consumer);
-    return consumer.completion();
+    return BusEndpoint.serve(vertx, address, handler).completion();
   }
 
   @Override
