@@ -3,6 +3,11 @@ package io.midnight.common;
 /**
  * Every event-bus address Midnight uses. Requests carry a JSON object and are answered with a JSON object, or
  * fail with a {@link io.vertx.core.eventbus.ReplyException} whose failure code is an {@link ErrorCode}.
+ *
+ * <p>Who may call what (docs/ARCHITECTURE.md, "Reads and writes"): the gateway calls the services' addresses
+ * ({@code users.*}, {@code rooms.*}, {@code messages.*}) and {@code loadtest.*}; only the services call
+ * {@code storage.*}, reads included. The one exception is {@code storage.stats}, the store's own status (health,
+ * dashboard, the store's identity in tokens), which any module may read.
  */
 public final class Addresses {
 
@@ -33,9 +38,9 @@ public final class Addresses {
   public static final String MESSAGES_HISTORY = "messages.history";
   /**
    * {@code {roomId, afterSeq?, afterId?, limit?}} -> {@code {messages: [...], more}}, oldest first: what a
-   * reconnecting client missed. Served by storage directly (reads need no message-service logic).
+   * reconnecting client or a session whose queue overflowed missed.
    */
-  public static final String STORAGE_MESSAGES_SINCE = "storage.messages.since";
+  public static final String MESSAGES_SINCE = "messages.since";
   /** {@code {q, roomId?, beforeId?, limit?}} -> {@code {messages: [...], next}}, newest first. */
   public static final String MESSAGES_SEARCH = "messages.search";
 
@@ -59,6 +64,8 @@ public final class Addresses {
   public static final String STORAGE_MESSAGES_APPEND = "storage.messages.append";
   /** {@code {roomId, beforeSeq?, limit}} -> {@code {messages, next}}. */
   public static final String STORAGE_MESSAGES_HISTORY = "storage.messages.history";
+  /** {@code {roomId, afterSeq?, afterId?, limit}} -> {@code {messages, more}}. */
+  public static final String STORAGE_MESSAGES_SINCE = "storage.messages.since";
   /** {@code {q, roomId?, beforeId?, limit}} -> {@code {messages, next}}. */
   public static final String STORAGE_MESSAGES_SEARCH = "storage.messages.search";
   /** {@code {}} -> storage statistics (users, rooms, messages, shards, commits). */

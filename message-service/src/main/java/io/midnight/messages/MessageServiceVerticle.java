@@ -66,6 +66,7 @@ public final class MessageServiceVerticle extends VerticleBase {
       changes.completion(),
       handle(Addresses.MESSAGES_SEND, this::send),
       handle(Addresses.MESSAGES_HISTORY, b -> storage(Addresses.STORAGE_MESSAGES_HISTORY, b)),
+      handle(Addresses.MESSAGES_SINCE, b -> storage(Addresses.STORAGE_MESSAGES_SINCE, b)),
       handle(Addresses.MESSAGES_SEARCH, b -> storage(Addresses.STORAGE_MESSAGES_SEARCH, b))));
   }
 

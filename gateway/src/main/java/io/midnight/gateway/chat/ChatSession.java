@@ -326,7 +326,7 @@ final class ChatSession {
   private Future<Void> catchUp(Cursor cursor) {
     cursor.catchingUp = true;
     cursor.overflowed = false;
-    return vertx.eventBus().<JsonObject>request(Addresses.STORAGE_MESSAGES_SINCE, new JsonObject()
+    return vertx.eventBus().<JsonObject>request(Addresses.MESSAGES_SINCE, new JsonObject()
         .put("roomId", cursor.room)
         .put("afterSeq", Math.max(0, cursor.lastSeq))
         .put("afterId", cursor.floorId)

@@ -189,7 +189,7 @@ final class RoomFanout {
     if (from == Long.MAX_VALUE) {
       return; // no session with an answered join: each reads what it needs itself
     }
-    vertx.eventBus().<JsonObject>request(Addresses.STORAGE_MESSAGES_SINCE, new JsonObject().put("roomId", room.id)
+    vertx.eventBus().<JsonObject>request(Addresses.MESSAGES_SINCE, new JsonObject().put("roomId", room.id)
         .put("afterSeq", from).put("limit", ChatSession.REPLAY_PAGE), SETTLE_READ)
       .onSuccess(reply -> reply.body().getJsonArray("messages").forEach(m -> {
         Delivery missed = Delivery.of(((JsonObject) m).put("room", room.id));
