@@ -1,5 +1,6 @@
 package io.midnight.app;
 
+import io.midnight.common.config.Defaults;
 import io.midnight.loadtest.Countdown;
 import io.midnight.loadtest.LoadTestVerticle;
 import io.midnight.loadtest.Preset;
@@ -122,8 +123,7 @@ final class LoadCommand implements Callable<Integer> {
   /** The load workers this run uses, or null when its users stay in this process. */
   Workers workers(JsonObject resolvedConfig, int users) {
     int perWorker = usersPerWorker != null ? usersPerWorker
-      : resolvedConfig.getJsonObject("loadtest", new JsonObject()).getInteger("usersPerWorker",
-        Workers.DEFAULT_USERS_PER_WORKER);
+      : Defaults.section(resolvedConfig, "loadtest").getInteger("usersPerWorker");
     int local = workers != null ? workers : Workers.needed(users, perWorker);
     if (local < 0 || remoteWorkers < 0) {
       throw new IllegalArgumentException("--workers and --remote-workers cannot be negative");
@@ -171,7 +171,7 @@ final class LoadCommand implements Callable<Integer> {
     try {
       JsonObject resolved = MidnightNode.config(vertx, config, new JsonObject()).await();
       fleet = workers(resolved, chosen.users());
-      perGateway = resolved.getJsonObject("loadtest").getInteger("usersPerGateway", LocalCluster.USERS_PER_GATEWAY);
+      perGateway = Defaults.section(resolved, "loadtest").getInteger("usersPerGateway");
       if (perGateway < 1) {
         throw new IllegalArgumentException("loadtest.usersPerGateway must be at least 1; got " + perGateway);
       }

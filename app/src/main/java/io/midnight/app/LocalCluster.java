@@ -23,12 +23,6 @@ import java.util.Map;
  */
 final class LocalCluster implements AutoCloseable {
 
-  /**
-   * Sockets one gateway process takes in a load test by default ({@code loadtest.usersPerGateway}): under the
-   * 20,000 open files a process may have here.
-   */
-  static final int USERS_PER_GATEWAY = 15_000;
-
   private final List<ServerProcess> nodes;
   private final Path dataDir;
   private final boolean temporary;

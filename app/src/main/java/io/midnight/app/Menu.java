@@ -1,5 +1,6 @@
 package io.midnight.app;
 
+import io.midnight.common.config.Defaults;
 import io.midnight.loadtest.Countdown;
 import io.midnight.loadtest.Preset;
 import io.midnight.loadtest.Workers;
@@ -35,8 +36,8 @@ final class Menu {
   int run(Path dataDir) throws IOException, InterruptedException {
     Vertx vertx = MidnightNode.vertx();
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("midnight-menu-");
-    int perWorker = MidnightNode.config(vertx, null, new JsonObject()).await().getJsonObject("loadtest")
-      .getInteger("usersPerWorker", Workers.DEFAULT_USERS_PER_WORKER);
+    int perWorker = Defaults.section(MidnightNode.config(vertx, null, new JsonObject()).await(), "loadtest")
+      .getInteger("usersPerWorker");
     try (ServerProcess server = ServerProcess.start(data, dataDir == null, out)) {
       URI target = server.url;
       while (true) {

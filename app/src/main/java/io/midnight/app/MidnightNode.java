@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import io.midnight.app.cluster.ClusterSecurity;
 import io.midnight.common.auth.SigningKey;
+import io.midnight.common.config.Defaults;
 import io.midnight.common.config.MidnightConfig;
 import io.midnight.common.metrics.Meters;
 import io.midnight.gateway.GatewayNode;
@@ -22,10 +23,6 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +41,7 @@ public final class MidnightNode {
   private MidnightNode() {
   }
 
-  /** A Vert.x on Netty's native epoll where available (DESIGN section 8), else NIO; no metrics (tools, benches). */
+  /** A Vert.x on Netty's native epoll where available (docs/ARCHITECTURE.md, "Threads"), else NIO; no metrics (tools, benches). */
   public static Vertx vertx() {
     return Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
   }
@@ -83,17 +80,9 @@ public final class MidnightNode {
     return Vertx.builder().with(Meters.enable(options)).withMetrics(new MicrometerMetricsFactory(Meters.newRegistry()));
   }
 
-  public static JsonObject defaults() {
-    try (InputStream in = MidnightNode.class.getResourceAsStream("/midnight-defaults.json")) {
-      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** Defaults, then {@code configFile}, then {@code MIDNIGHT_*} variables, then {@code flags}. */
   public static Future<JsonObject> config(Vertx vertx, String configFile, JsonObject flags) {
-    return MidnightConfig.load(vertx, defaults(), configFile, flags);
+    return MidnightConfig.load(vertx, Defaults.all(), configFile, flags);
   }
 
   /** What {@link #deployAll} started, in deployment order. */

@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every error a client can cause gets its status and stable code (DESIGN section 7), and after each one the
+ * Every error a client can cause gets its status and stable code (README, "Errors"), and after each one the
  * server is still up and what was stored is untouched.
  */
 class BadInputTest {

@@ -7,7 +7,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The errors a client can cause or meet, each with a stable public code and HTTP status (DESIGN section 7).
+ * The errors a client can cause or meet, each with a stable public code and HTTP status (README, "Errors").
  * On the bus an error travels as a {@link ReplyException} whose failure code is {@link #failureCode()}.
  */
 public enum ErrorCode {

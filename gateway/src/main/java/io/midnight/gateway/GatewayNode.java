@@ -3,6 +3,7 @@ package io.midnight.gateway;
 import io.micrometer.core.instrument.Gauge;
 import io.midnight.common.metrics.Meters;
 import io.midnight.gateway.chat.ChatNode;
+import io.midnight.gateway.chat.RecoveryOptions;
 import io.midnight.gateway.chat.CodecWarmUp;
 import io.midnight.gateway.engine.SessionRegistry;
 import io.midnight.gateway.overload.OverloadGuard;
@@ -41,10 +42,8 @@ public final class GatewayNode {
   private volatile String deploymentId;
 
   private GatewayNode(Vertx vertx, JsonObject config, int instances) {
-    JsonObject socketio = config.getJsonObject("socketio", new JsonObject());
     this.instances = instances;
-    this.chat = new ChatNode(vertx, socketio.getLong("recoveryTtlSeconds", 86_400L) * 1000,
-      socketio.getInteger("maxRecoverable", 200_000));
+    this.chat = new ChatNode(vertx, RecoveryOptions.fromConfig(config));
     this.overload = new OverloadGuard(OverloadOptions.fromConfig(config), Runtime.getRuntime().maxMemory(), instances,
       chat::queuedDeliveries);
     Gauge.builder("midnight.connections", sockets, SocketIoServer.Counters::sockets)

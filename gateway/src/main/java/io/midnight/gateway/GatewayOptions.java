@@ -1,5 +1,6 @@
 package io.midnight.gateway;
 
+import io.midnight.common.config.Defaults;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -19,11 +20,6 @@ import java.nio.file.Path;
 public record GatewayOptions(String host, int port, int maxBodyBytes, Path dataDir, String jwtKey, int instances,
                              String operatorKey, boolean operatorOpenOnLoopback) {
 
-  public static final String DEFAULT_HOST = "0.0.0.0";
-  public static final int DEFAULT_PORT = 4000;
-  public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
-  public static final int DEFAULT_INSTANCES = 0;
-
   public GatewayOptions {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("http.port must be 0..65535, got " + port);
@@ -37,16 +33,10 @@ public record GatewayOptions(String host, int port, int maxBodyBytes, Path dataD
   }
 
   public static GatewayOptions fromConfig(JsonObject config) {
-    JsonObject http = config.getJsonObject("http", new JsonObject());
-    JsonObject auth = config.getJsonObject("auth", new JsonObject());
-    return new GatewayOptions(
-      http.getString("host", DEFAULT_HOST),
-      http.getInteger("port", DEFAULT_PORT),
-      http.getInteger("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
-      Path.of(config.getString("dataDir", "./data")),
-      auth.getString("jwtKey"),
-      http.getInteger("instances", DEFAULT_INSTANCES),
-      auth.getString("operatorKey"),
-      auth.getBoolean("operatorOpenOnLoopback", true));
+    JsonObject http = Defaults.section(config, "http");
+    JsonObject auth = Defaults.section(config, "auth");
+    return new GatewayOptions(http.getString("host"), http.getInteger("port"), http.getInteger("maxBodyBytes"),
+      Path.of(Defaults.dataDir(config)), auth.getString("jwtKey"), http.getInteger("instances"),
+      auth.getString("operatorKey"), auth.getBoolean("operatorOpenOnLoopback"));
   }
 }

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
 
 
 /**
- * The public face: the HTTP API of DESIGN section 4 over the bus. Verifies tokens itself; everything else is a
- * request to a service. Every error is {@code {"error": {"code", "message"}}} with its status (DESIGN section 7).
+ * The public face: the HTTP API (README, "The HTTP API") over the bus. Verifies tokens itself; everything else is a
+ * request to a service. Every error is {@code {"error": {"code", "message"}}} with its status (README, "Errors").
  * One instance per event loop, deployed by {@link GatewayNode}, which holds what the instances share.
  */
 public final class GatewayVerticle extends VerticleBase {

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * A named load shape: how many users in how many rooms, for how long, each sending {@code ratePerUser} messages a
- * second. The six of the seed's menu keep its names and sizes (DESIGN section 6). A {@link Kind#CONNECTIONS} run
+ * second. The six of the seed's menu keep its names and sizes (README, "Load test"). A {@link Kind#CONNECTIONS} run
  * sends nothing: it connects, holds the connections for the duration, and disconnects.
  */
 public record Preset(String name, Kind kind, int users, int rooms, int durationSeconds, double ratePerUser) {

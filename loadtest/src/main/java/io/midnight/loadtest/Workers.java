@@ -7,9 +7,6 @@ package io.midnight.loadtest;
  */
 public record Workers(int local, int remote, String controlHost, int controlPort) {
 
-  /** Users one load worker holds by default: under the 20,000 open files one process may have here. */
-  public static final int DEFAULT_USERS_PER_WORKER = 15_000;
-
   public Workers {
     if (local < 0 || remote < 0 || local + remote < 1) {
       throw new IllegalArgumentException("load workers: at least one, none negative; got " + local + " local and "

@@ -1,5 +1,6 @@
 package io.midnight.messages;
 
+import io.midnight.common.config.Defaults;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -11,10 +12,6 @@ import io.vertx.core.json.JsonObject;
  */
 public record MessageOptions(double ratePerSecond, int burst, int maxTextLength) {
 
-  public static final double DEFAULT_RATE_PER_SECOND = 20;
-  public static final int DEFAULT_BURST = 40;
-  public static final int DEFAULT_MAX_TEXT_LENGTH = 2_000;
-
   public MessageOptions {
     if (ratePerSecond <= 0 || burst < 1) {
       throw new IllegalArgumentException("messages.ratePerSecond must be > 0 and messages.burst >= 1");
@@ -25,10 +22,8 @@ public record MessageOptions(double ratePerSecond, int burst, int maxTextLength)
   }
 
   public static MessageOptions fromConfig(JsonObject config) {
-    JsonObject messages = config.getJsonObject("messages", new JsonObject());
-    return new MessageOptions(
-      messages.getDouble("ratePerSecond", DEFAULT_RATE_PER_SECOND),
-      messages.getInteger("burst", DEFAULT_BURST),
-      messages.getInteger("maxTextLength", DEFAULT_MAX_TEXT_LENGTH));
+    JsonObject messages = Defaults.section(config, "messages");
+    return new MessageOptions(messages.getDouble("ratePerSecond"), messages.getInteger("burst"),
+      messages.getInteger("maxTextLength"));
   }
 }

@@ -1,5 +1,6 @@
 package io.midnight.storage;
 
+import io.midnight.common.config.Defaults;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -24,14 +25,8 @@ public record StorageOptions(Path dataDir, int maxMessagesPerShard, int retainSh
                              String backend, String postgresUrl, int postgresPoolSize, boolean verifyInBackground,
                              boolean quarantineDamaged, long minFreeBytes) {
 
-  public static final String DEFAULT_DATA_DIR = "./data";
-  public static final int DEFAULT_MAX_MESSAGES_PER_SHARD = 100_000;
-  public static final int DEFAULT_RETAIN_SHARDS = 0;
-  public static final int DEFAULT_MAX_BATCH = 4_000;
-  public static final int DEFAULT_READER_THREADS = 4;
   public static final String SQLITE = "sqlite";
   public static final String POSTGRES = "postgres";
-  public static final int DEFAULT_POSTGRES_POOL_SIZE = 4;
 
   public StorageOptions {
     if (maxMessagesPerShard < 1) {
@@ -64,22 +59,22 @@ public record StorageOptions(Path dataDir, int maxMessagesPerShard, int retainSh
     return storage.copy().put("backend", POSTGRES).put("postgres", new JsonObject().put("url", url));
   }
 
-  /** Reads {@code {dataDir, storage: {..., postgres: {url, poolSize}}}}; a missing key takes its {@code DEFAULT_*}. */
+  /** Reads {@code {dataDir, storage: {..., postgres: {url, poolSize}}}}; a missing key takes its default ({@link Defaults}). */
   public static StorageOptions fromConfig(JsonObject config) {
-    JsonObject storage = config.getJsonObject("storage", new JsonObject());
-    JsonObject postgres = storage.getJsonObject("postgres", new JsonObject());
+    JsonObject storage = Defaults.section(config, "storage");
+    JsonObject postgres = storage.getJsonObject("postgres");
     return new StorageOptions(
-      Path.of(config.getString("dataDir", DEFAULT_DATA_DIR)),
-      storage.getInteger("maxMessagesPerShard", DEFAULT_MAX_MESSAGES_PER_SHARD),
-      storage.getInteger("retainShards", DEFAULT_RETAIN_SHARDS),
-      storage.getInteger("maxBatch", DEFAULT_MAX_BATCH),
-      storage.getInteger("readerThreads", DEFAULT_READER_THREADS),
-      storage.getString("backend", SQLITE),
+      Path.of(Defaults.dataDir(config)),
+      storage.getInteger("maxMessagesPerShard"),
+      storage.getInteger("retainShards"),
+      storage.getInteger("maxBatch"),
+      storage.getInteger("readerThreads"),
+      storage.getString("backend"),
       postgres.getString("url"),
-      postgres.getInteger("poolSize", DEFAULT_POSTGRES_POOL_SIZE),
-      verifyMode(storage.getString("verify", "before-serving")),
-      storage.getBoolean("quarantineDamaged", false),
-      storage.getLong("minFreeMegabytes", 64L) << 20);
+      postgres.getInteger("poolSize"),
+      verifyMode(storage.getString("verify")),
+      storage.getBoolean("quarantineDamaged"),
+      storage.getLong("minFreeMegabytes") << 20);
   }
 
   private static boolean verifyMode(String mode) {

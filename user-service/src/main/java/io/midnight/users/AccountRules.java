@@ -4,7 +4,7 @@ import io.midnight.common.ErrorCode;
 import io.midnight.common.ServiceException;
 import io.midnight.common.names.UserNames;
 
-/** What a username, a password and a room name may be (DESIGN section 7). */
+/** What a username, a password and a room name may be (README, "The HTTP API"). */
 final class AccountRules {
 
   static final int MIN_USERNAME = 3;

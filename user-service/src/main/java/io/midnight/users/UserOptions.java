@@ -1,11 +1,12 @@
 package io.midnight.users;
 
+import io.midnight.common.config.Defaults;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 
 /**
- * The user service's slice of the configuration (README, "Configuration"; defaults in midnight-defaults.json).
+ * The user service's slice of the configuration (README, "Configuration"; defaults in common's midnight-defaults.json).
  *
  * @param dataDir                   where the signing key is generated when {@code auth.jwtKey} is not set
  * @param jwtKey                    the HS256 key, or null to use the data directory's
@@ -57,20 +58,20 @@ public record UserOptions(Path dataDir, String jwtKey, long tokenTtlSeconds, int
     }
   }
 
-  /** Reads the config; an absent key takes its default. */
+  /** Reads the config; an absent key takes its default ({@link Defaults}). */
   public static UserOptions fromConfig(JsonObject config) {
-    JsonObject users = config.getJsonObject("users", new JsonObject());
+    JsonObject users = Defaults.section(config, "users");
     return new UserOptions(
-      Path.of(config.getString("dataDir", "./data")),
-      config.getJsonObject("auth", new JsonObject()).getString("jwtKey"),
-      users.getLong("tokenTtlSeconds", 7 * 24 * 3600L),
-      users.getInteger("pbkdf2Iterations", MIN_PBKDF2_ITERATIONS),
-      users.getInteger("loginFailuresPerUser", 5),
-      users.getDouble("loginFailureRefillSeconds", 60.0),
-      users.getInteger("hashesPerAddress", 10),
-      users.getDouble("hashRefillSeconds", 2.0),
-      users.getInteger("maxPasswordsPerBatch", 4),
-      hashThreads(users.getInteger("hashThreads", 0)),
-      users.getInteger("maxQueuedHashes", 16));
+      Path.of(Defaults.dataDir(config)),
+      Defaults.section(config, "auth").getString("jwtKey"),
+      users.getLong("tokenTtlSeconds"),
+      users.getInteger("pbkdf2Iterations"),
+      users.getInteger("loginFailuresPerUser"),
+      users.getDouble("loginFailureRefillSeconds"),
+      users.getInteger("hashesPerAddress"),
+      users.getDouble("hashRefillSeconds"),
+      users.getInteger("maxPasswordsPerBatch"),
+      hashThreads(users.getInteger("hashThreads")),
+      users.getInteger("maxQueuedHashes"));
   }
 }

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Loads Midnight's configuration in the order of DESIGN section 8: built-in defaults, then a JSON or YAML file,
+ * Loads Midnight's configuration in this order (README, "Configuration"): built-in defaults, then a JSON or YAML file,
  * then {@code MIDNIGHT_*} environment variables, then command-line flags; later sources win.
  *
  * <p>Environment variables can only set keys the defaults know: {@code storage.maxMessagesPerShard} is

@@ -22,9 +22,9 @@ public final class ChatNode {
   final Counter delivered = Counter.builder("midnight.messages.delivered")
     .description("messages handed to a socket (one per member connected here)").register(Meters.registry());
 
-  public ChatNode(Vertx vertx, long recoveryTtlMillis, int maxRecoverable) {
-    this.recovery = vertx.isClustered() ? new ClusterRecovery(vertx, recoveryTtlMillis)
-      : new RecoveryRegistry(vertx, recoveryTtlMillis, maxRecoverable);
+  public ChatNode(Vertx vertx, RecoveryOptions options) {
+    this.recovery = vertx.isClustered() ? new ClusterRecovery(vertx, options.ttlMillis())
+      : new RecoveryRegistry(vertx, options.ttlMillis(), options.maxRecoverable());
   }
 
   /** The node's fan-out backlog, in deliveries. */

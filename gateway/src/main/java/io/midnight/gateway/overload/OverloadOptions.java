@@ -1,25 +1,23 @@
 package io.midnight.gateway.overload;
 
+import io.midnight.common.config.Defaults;
 import io.vertx.core.json.JsonObject;
 
 /**
  * The {@code overload} config slice: how much work a gateway node takes on before it refuses new sends.
  *
  * @param maxPendingSends sends received and not yet answered, over the whole node; 0 derives it from the heap
- * @param maxLoopLagMillis how far behind its timers a gateway event loop may fall before sends are refused
- * @param maxQueuedDeliveries deliveries stored and not yet handed to this node's sockets (the fan-out backlog)
+ * @param maxLoopLagMillis how far behind its timers a gateway event loop may fall before sends are refused. The
+ *                         default, 1 s: a loop fanning out a midnight's backlog in slices runs its timers some 0.5 s
+ *                         late on two cores (README, "Overload"), which is the backlog being worked off (bounded by
+ *                         {@code maxQueuedDeliveries}); a loop a second behind is starved of CPU, and a send would
+ *                         wait for that on every hop
+ * @param maxQueuedDeliveries deliveries stored and not yet handed to this node's sockets (the fan-out backlog). The
+ *                         default, 4,000,000, is about 13 s of one node's fan-out on two cores (~300,000
+ *                         deliveries/s): how late a delivery may come
  */
 public record OverloadOptions(int maxPendingSends, long maxLoopLagMillis, long maxQueuedDeliveries) {
 
-  public static final int DEFAULT_MAX_PENDING_SENDS = 0;
-  /**
-   * A loop fanning out a midnight's backlog in slices runs its timers some 0.5 s late on two cores (README,
-   * "Overload"): that is the backlog being worked off, which {@link #DEFAULT_MAX_QUEUED_DELIVERIES} bounds; a loop a
-   * second behind is starved of CPU, and a send would wait for that on every hop.
-   */
-  public static final long DEFAULT_MAX_LOOP_LAG_MILLIS = 1_000;
-  /** About 13 s of one node's fan-out on two cores (~300,000 deliveries/s): how late a delivery may come. */
-  public static final long DEFAULT_MAX_QUEUED_DELIVERIES = 4_000_000;
   /** What a pending send may hold across the node: its request, its text (<= 2,000 chars), its ack, a frame per loop. */
   static final long BYTES_PER_PENDING_SEND = 64 * 1024;
   static final int MIN_PENDING_SENDS = 256;
@@ -39,10 +37,9 @@ public record OverloadOptions(int maxPendingSends, long maxLoopLagMillis, long m
   }
 
   public static OverloadOptions fromConfig(JsonObject config) {
-    JsonObject c = config.getJsonObject("overload", new JsonObject());
-    return new OverloadOptions(c.getInteger("maxPendingSends", DEFAULT_MAX_PENDING_SENDS),
-      c.getLong("maxLoopLagMillis", DEFAULT_MAX_LOOP_LAG_MILLIS),
-      c.getLong("maxQueuedDeliveries", DEFAULT_MAX_QUEUED_DELIVERIES));
+    JsonObject c = Defaults.section(config, "overload");
+    return new OverloadOptions(c.getInteger("maxPendingSends"), c.getLong("maxLoopLagMillis"),
+      c.getLong("maxQueuedDeliveries"));
   }
 
   /**
