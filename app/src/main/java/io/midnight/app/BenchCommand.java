@@ -1,8 +1,9 @@
 package io.midnight.app;
 
-import io.midnight.app.bench.BareServer;
-import io.midnight.app.bench.FanoutBench;
-import io.midnight.app.bench.FanoutOptions;
+import io.midnight.bench.BareServer;
+import io.midnight.bench.FanoutBench;
+import io.midnight.bench.FanoutOptions;
+import io.midnight.bench.StorageBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +53,9 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      return new StorageBench(messages, baselineMessages, storeMessages, users, postgres).run();
+      return new StorageBench(MidnightNode.vertx(), (vertx, flags) -> MidnightNode.config(vertx, null, flags)
+        .compose(config -> MidnightNode.deployAll(vertx, config)).map(MidnightNode.Deployed::port),
+        messages, baselineMessages, storeMessages, users, postgres).run();
     }
   }
 

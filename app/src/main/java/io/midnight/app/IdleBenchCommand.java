@@ -1,8 +1,8 @@
 package io.midnight.app;
 
-import io.midnight.app.bench.IdleSessionsBench;
-import io.midnight.app.bench.IdleSessionsClients;
-import io.midnight.app.bench.IdleSessionsServer;
+import io.midnight.bench.IdleSessionsBench;
+import io.midnight.bench.IdleSessionsClients;
+import io.midnight.bench.IdleSessionsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -112,7 +112,7 @@ public final class IdleBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return IdleSessionsServer.run(host, port, pingInterval, pingTimeout);
+      return IdleSessionsServer.run(MidnightNode.vertx(), host, port, pingInterval, pingTimeout);
     }
   }
 

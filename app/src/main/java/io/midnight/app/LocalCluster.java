@@ -112,7 +112,8 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  /** Deletes {@code dir} and everything in it; nothing when it is not there. */
+  static void deleteTree(Path dir) throws IOException {
     if (Files.exists(dir)) {
       try (var paths = Files.walk(dir)) {
         for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

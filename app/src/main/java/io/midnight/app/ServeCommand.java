@@ -161,7 +161,7 @@ class ServeCommand implements Callable<Integer> {
 
   private static void removeQuietly(Path dir) {
     try {
-      StorageBench.deleteTree(dir);
+      LocalCluster.deleteTree(dir);
     } catch (IOException | UncheckedIOException e) {
       LOG.warn("could not remove {}: {}", dir, e.getMessage());
     }

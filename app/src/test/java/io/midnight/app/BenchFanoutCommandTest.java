@@ -1,14 +1,14 @@
 package io.midnight.app;
 
-import io.midnight.app.bench.FanoutOptions;
+import io.midnight.bench.FanoutOptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import java.util.List;
 
-import static io.midnight.app.bench.FanoutOptions.Target.bare;
-import static io.midnight.app.bench.FanoutOptions.Target.midnight;
-import static io.midnight.app.bench.FanoutOptions.Target.socketio;
+import static io.midnight.bench.FanoutOptions.Target.bare;
+import static io.midnight.bench.FanoutOptions.Target.midnight;
+import static io.midnight.bench.FanoutOptions.Target.socketio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** How {@code midnight bench fanout}'s flags become its options (nothing is started). */
