@@ -108,7 +108,9 @@ public final class PgStore implements Store {
     if (Meters.prometheus() == null) {
       return;
     }
-    statsTimer = vertx.setPeriodic(5_000, t -> stats());
+    // a stats query that fails means the database does not answer: not writable, as /health says
+    statsTimer = vertx.setPeriodic(5_000, t -> stats().onFailure(e -> lastStats = lastStats.copy()
+      .put("writable", false)));
     MeterRegistry registry = Meters.registry();
     Gauge.builder("midnight.shards", this, s -> s.lastStats.getJsonObject("shards", new JsonObject()).getInteger("count", 0))
       .description("message shards (partitions), sealed and active").register(registry);
@@ -121,6 +123,9 @@ public final class PgStore implements Store {
     Gauge.builder("midnight.commit.queued", this,
         s -> s.lastStats.getJsonObject("commits", new JsonObject()).getInteger("queued", 0))
       .description("write requests waiting for the writer").register(registry);
+    Gauge.builder("midnight.storage.writable", this, s -> s.lastStats.getBoolean("writable", false) ? 1 : 0)
+      .description("1 while the store takes writes, 0 while it refuses them (the last append or stats query failed)")
+      .register(registry);
   }
 
   /**

@@ -15,6 +15,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.io.File;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class SqliteStore implements Store {
    */
   public static SqliteStore open(Vertx vertx, StorageOptions options, Clock clock, Consumer<Runnable> replies) {
     SqliteStore store = new SqliteStore(vertx, Recovery.open(options, clock), options, replies);
-    store.registerGauges();
+    store.registerGauges(options);
     if (options.verifyInBackground()) {
       store.verifyInBackground();
     }
@@ -81,7 +82,7 @@ public final class SqliteStore implements Store {
   }
 
   /** Store-wide figures for {@code /metrics}; read from the scrape's thread, like {@link #stats()}. */
-  private void registerGauges() {
+  private void registerGauges(StorageOptions options) {
     MeterRegistry registry = Meters.registry();
     Gauge.builder("midnight.shards", this, s -> s.state.manifest().size())
       .description("message shard files, sealed and active").register(registry);
@@ -93,6 +94,16 @@ public final class SqliteStore implements Store {
       .register(registry);
     Gauge.builder("midnight.commit.queued", this, s -> s.writer.queued())
       .description("write requests waiting for the writer").register(registry);
+    // for alerts: /health's readiness, and the disk's headroom before writes are refused with disk_full
+    Gauge.builder("midnight.storage.writable", this, s -> s.writer.refusal() == null ? 1 : 0)
+      .description("1 while the store takes writes, 0 while it refuses them (disk full, writer failed)")
+      .register(registry);
+    File dir = options.dataDir().toFile();
+    Gauge.builder("midnight.storage.disk.free", this, s -> dir.getUsableSpace()).baseUnit("bytes")
+      .description("usable space on the store's disk").register(registry);
+    Gauge.builder("midnight.storage.disk.min.free", this, s -> options.minFreeBytes()).baseUnit("bytes")
+      .description("free space below which writes are refused with disk_full (storage.minFreeMegabytes)")
+      .register(registry);
   }
 
   // ---- writes ----
