@@ -17,11 +17,11 @@ final class BenchText {
   }
 
   static String join(int room) {
-    return EventFrames.event(0, "join", "{\"room\":" + room + "}");
+    return EventFrames.rawEvent(0, "join", "{\"room\":" + room + "}");
   }
 
   static String message(int ackId, int room, int step, long intendedNanos, int number, String clientMsgId) {
-    return EventFrames.event(ackId, "message", "{\"room\":" + room + ",\"text\":\"b|" + step + '|' + intendedNanos
+    return EventFrames.rawEvent(ackId, "message", "{\"room\":" + room + ",\"text\":\"b|" + step + '|' + intendedNanos
       + '|' + number + "|Happy New Year!\",\"clientMsgId\":\"" + clientMsgId + "\"}");
   }
 

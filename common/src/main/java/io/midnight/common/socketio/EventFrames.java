@@ -36,7 +36,7 @@ public final class EventFrames {
    * An event asking for an ack, its one argument already JSON: {@code 42<ackId>["<event>",<argument>]}. For a
    * client that writes its arguments by hand because it sends tens of thousands a second.
    */
-  public static String event(long ackId, String event, String argumentJson) {
+  public static String rawEvent(long ackId, String event, String argumentJson) {
     return String.valueOf(EnginePacket.MESSAGE) + SocketIoPacket.EVENT + ackId + "[" + Json.encode(event) + ","
       + argumentJson + "]";
   }

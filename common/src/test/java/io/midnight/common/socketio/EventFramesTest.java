@@ -39,7 +39,7 @@ class EventFramesTest {
     assertThat(((JsonObject) connected.data()).getString("sid")).isEqualTo("abc");
 
     JsonObject body = new JsonObject().put("room", 3).put("text", "say \"hi\"");
-    String byHand = EventFrames.event(12, "message", body.encode());
+    String byHand = EventFrames.rawEvent(12, "message", body.encode());
     assertThat(byHand).isEqualTo(EventFrames.event(12, "message", body));
     SocketIoPacket event = SocketIoPacket.decode(byHand.substring(1));
     assertThat(event.ackId()).isEqualTo(12);

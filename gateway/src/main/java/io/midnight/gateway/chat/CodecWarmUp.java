@@ -22,7 +22,7 @@ public final class CodecWarmUp {
     long sum = 0;
     for (int i = 0; i < rounds; i++) {
       String text = "🎆 Happy New Year from warm-up " + i + "!";
-      EnginePacket engine = EnginePacket.decodeText(EventFrames.event(i % 64, "message", "{\"room\":"
+      EnginePacket engine = EnginePacket.decodeText(EventFrames.rawEvent(i % 64, "message", "{\"room\":"
         + (1 + i % 10) + ",\"text\":\"" + text + "\",\"clientMsgId\":\"w-" + i + "\"}"));
       SocketIoPacket packet = SocketIoPacket.decode(engine.text());
       JsonObject body = packet.args().getJsonObject(0);

@@ -243,14 +243,19 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
     batch.clear();
     batch.addAll(failed);
+    rederive();
+    return false;
+  }
+
+  /** After a failure: the state from disk again, or writes refused until {@link #recovered} can derive it. */
+  private void rederive() {
     try {
       state.rederive();
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       LOG.error("storage cannot derive its state from disk again; refusing writes until it can", e);
       broken = "storage refuses writes until it can read its state again (tried each second): " + e.getMessage();
       lastRecoverNanos = System.nanoTime();
     }
-    return false;
   }
 
   private static <T> Outcome<T> failure(Request<T> request, Exception cause) {
@@ -264,6 +269,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       LOG.error("cannot roll to a new shard; appends fail until it succeeds", e);
       state.rollback();
+      rederive(); // a roll that sealed the old shard but could not open the next reopens what the catalog names
       Request<?> head = pending.pollFirst();
       if (head != null) {
         List<Outcome<?>> failed = List.of(failure(head, e));
