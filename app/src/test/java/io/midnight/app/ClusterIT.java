@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Three real JVMs on a Hazelcast-clustered bus: storage and the services on one node, a gateway on each of two
@@ -93,10 +95,8 @@ class ClusterIT {
       assertThat(gatewayB.api.get("/health", null).status()).isEqualTo(503);
       try (MidnightProcess back = MidnightProcess.start(node("storage,user-service,message-service", hz[0], members,
         "services"), 0, env(), dir.resolve("services-again.log"))) {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (gatewayB.api.get("/health", null).status() != 200 && System.currentTimeMillis() < deadline) {
-          Thread.sleep(200);
-        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> gatewayB.api.get("/health", null).status() == 200);
         JsonArray history = gatewayB.api.get("/api/rooms/1/messages?limit=100", bob).body().getJsonArray("messages");
         assertThat(history).as("every acked message survived the storage node's SIGKILL").hasSize(25);
         assertThat(history.getJsonObject(0).getLong("seq")).isEqualTo(25);

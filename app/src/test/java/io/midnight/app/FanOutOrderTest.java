@@ -17,8 +17,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Deliveries on {@code room.<id>} come once per stored message, in seq order, even from concurrent senders. */
 class FanOutOrderTest {
@@ -69,11 +71,9 @@ class FanOutOrderTest {
       f.get(2, TimeUnit.MINUTES);
     }
     senders.shutdown();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (delivered.size() < 2_000 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    Thread.sleep(200); // a duplicate delivery would arrive within this
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+      .untilAsserted(() -> assertThat(delivered).hasSizeGreaterThanOrEqualTo(2_000));
+    Thread.sleep(200); // deliberate: a duplicate delivery would arrive within this
     assertThat(delivered).extracting(m -> m.getLong("seq"))
       .containsExactlyElementsOf(LongStream.rangeClosed(1, 2_000).boxed().toList());
     assertThat(delivered).allSatisfy(m -> {

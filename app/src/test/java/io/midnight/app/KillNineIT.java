@@ -21,8 +21,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Durability is a promise: the real jar takes users and messages over HTTP from concurrent clients, is killed with
@@ -140,10 +142,9 @@ class KillNineIT {
           }
         }).start();
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while ((messagesAcked.get() < 3_000 || ackedUsers.size() < 300) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+        .alias("3,000 acked messages and 300 acked users before the kill (or a client's problem)")
+        .until(() -> messagesAcked.get() >= 3_000 && ackedUsers.size() >= 300 || !problems.isEmpty());
       first.killNine();
       assertThat(finished.await(60, TimeUnit.SECONDS)).as("clients noticed the crash").isTrue();
     }

@@ -10,8 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A fault in the middle of a load run: the real server is killed with SIGKILL and restarted on the same data.
@@ -35,13 +37,10 @@ class LoadFaultIT {
       Preset run = Preset.named("quick").orElseThrow().with(20, 4, 12, 1.0);
       LoadTestVerticle test = new LoadTestVerticle(run, URI.create("http://127.0.0.1:" + port), System.out::println);
       vertx.deployVerticle(test).await();
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (server.api.get("/health", null).status() == 200
-        && test.progress().getLong("sent", 0L) < 60 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(100);
-      }
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .until(() -> server.api.get("/health", null).status() != 200 || test.progress().getLong("sent", 0L) >= 60);
       server.killNine();
-      Thread.sleep(1_000);
+      Thread.sleep(1_000); // deliberate: the clients meet a dead server for a while before it is back
       restarted = MidnightProcess.serve(data, port, Map.of(), dir.resolve("second.log"));
 
       JsonObject report = test.report().await();

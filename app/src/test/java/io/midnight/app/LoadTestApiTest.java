@@ -9,8 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Predicate;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The load tool's config API over real HTTP on the all-in-one node: presets are validated, saved durably and
@@ -150,15 +152,8 @@ class LoadTestApiTest {
       .orElseThrow();
   }
 
-  private static JsonObject waitFor(Api api, String token, String id, Predicate<JsonObject> done)
-    throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 90_000;
-    while (true) {
-      JsonObject run = api.get("/api/loadtest/runs/" + id, token).body();
-      if (done.test(run) || System.currentTimeMillis() > deadline) {
-        return run;
-      }
-      Thread.sleep(200);
-    }
+  private static JsonObject waitFor(Api api, String token, String id, Predicate<JsonObject> done) {
+    return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).alias("run " + id)
+      .until(() -> api.get("/api/loadtest/runs/" + id, token).body(), done);
   }
 }

@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code midnight load} with its users in load worker processes, each a real JVM on the control channel, against
@@ -79,12 +81,10 @@ class LoadWorkersIT {
       "30", "--rate", "1", "--workers", "2");
     Process load = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!Files.readString(out).contains("] send ") && System.nanoTime() < deadline && load.isAlive()) {
-        Thread.sleep(200);
-      }
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+        .until(() -> Files.readString(out).contains("] send ") || !load.isAlive());
       assertThat(Files.readString(out)).as("sending started").contains("] send ");
-      Thread.sleep(2_000);
+      Thread.sleep(2_000); // deliberate: the run goes on for a while before a worker dies in the middle of it
       ProcessHandle victim = load.descendants()
         .filter(p -> p.info().commandLine().orElse("").contains("io.midnight.loadtest.LoadWorker"))
         .findFirst().orElseThrow(() -> new AssertionError("no load worker process under " + load.pid()));

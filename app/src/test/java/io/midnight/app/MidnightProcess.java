@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
+
+import static org.awaitility.Awaitility.await;
 
 /** The real {@code midnight.jar} as a child process (the jar the build just packaged). */
 final class MidnightProcess implements AutoCloseable {
@@ -71,17 +74,16 @@ final class MidnightProcess implements AutoCloseable {
     builder.environment().putAll(env);
     MidnightProcess started = new MidnightProcess(builder.start(), port, log);
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (System.nanoTime() < deadline) {
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
         if (!started.process.isAlive()) {
           throw new IllegalStateException("midnight exited with " + started.process.exitValue() + "; its log ends:"
             + tail(log));
         }
-        if (port == 0 ? java.nio.file.Files.readString(log).contains("] is up") : healthy(started.api)) {
-          return started;
-        }
-        Thread.sleep(100);
-      }
+        return port == 0 ? java.nio.file.Files.readString(log).contains("] is up") : healthy(started.api);
+      });
+      return started;
+    } catch (ConditionTimeoutException e) {
+      started.close(); // never leave a server behind the test that started it
       throw new IllegalStateException("midnight did not come up within 90 s; its log ends:" + tail(log));
     } catch (Throwable e) {
       started.close(); // never leave a server behind the test that started it

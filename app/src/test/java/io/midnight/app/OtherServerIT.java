@@ -12,9 +12,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code --target} against a server that is not Midnight: the stock Node socket.io 4.8 chat server of
@@ -41,11 +43,10 @@ class OtherServerIT {
     Vertx vertx = Vertx.vertx();
     try {
       Api api = new Api(port);
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (!up(api) && System.currentTimeMillis() < deadline) {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
         assertThat(node.isAlive()).as("node server.js exited: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
-        Thread.sleep(100);
-      }
+        return up(api);
+      });
       StringBuilder lines = new StringBuilder();
       Preset quick = Preset.named("quick").orElseThrow().with(20, 4, 6, 1.0);
       LoadTestVerticle test = new LoadTestVerticle(quick, URI.create("http://127.0.0.1:" + port),

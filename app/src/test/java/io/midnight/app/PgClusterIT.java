@@ -18,8 +18,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link ClusterIT} with the PostgreSQL backend (a fresh database of the local server), and storage failover with
@@ -95,9 +97,14 @@ class PgClusterIT extends ClusterIT {
           return null;
         }));
       }
-      while (acked.size() < 150) {
-        Thread.sleep(10);
-      }
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(10)).until(() -> {
+        for (Future<?> f : work) {
+          if (f.isDone()) {
+            f.get(); // a sender that failed says why now, instead of the wait never ending
+          }
+        }
+        return acked.size() >= 150;
+      });
       first.killNine();
       int ackedAtKill = acked.size();
       for (Future<?> f : work) {

@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Presets end to end against an embedded Midnight: Quick's report must prove that nothing was lost; the
@@ -64,9 +66,8 @@ class QuickPresetTest {
       LoadTestVerticle test = new LoadTestVerticle(connections, URI.create("http://127.0.0.1:" + midnight.port),
         line -> { }).usersPerSourceAddress(20);
       midnight.vertx.deployVerticle(test).await();
-      while (!test.progress().getString("phase").equals("hold")) {
-        Thread.sleep(20);
-      }
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+        .until(() -> test.progress().getString("phase").equals("hold"));
       Map<String, Long> bySource = establishedTo(midnight.port);
       JsonObject report = test.report().await();
 

@@ -19,8 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Backpressure: a client that stops reading is cut off once its outbound queue passes the bound, and counted;
@@ -93,10 +95,8 @@ class SlowConsumerTest {
         senders.shutdownNow();
       }
 
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (received.size() < MESSAGES && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(received).as("what the healthy client received").hasSize(MESSAGES));
       JsonObject socketio = midnight.api.get("/api/stats", sender).body().getJsonObject("socketio");
       assertThat(socketio.getLong("slowConsumerDisconnects")).as("stuck client cut off: %s", socketio).isEqualTo(1);
       assertThat(socketio.getLong("sockets")).as("only the healthy client is left").isEqualTo(1);

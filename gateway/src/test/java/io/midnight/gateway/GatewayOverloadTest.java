@@ -32,8 +32,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway's bound on pending sends, against a message service (faked as a small verticle) that holds every
@@ -84,7 +86,7 @@ class GatewayOverloadTest {
     for (int i = 0; i < BOUND; i++) {
       sends.add(post(http, "held-" + i));
     }
-    waitUntil(() -> held.size() == BOUND);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> held.size() == BOUND);
 
     long t0 = System.nanoTime();
     // the body is asked for in the response's own callback: asked later, it may already have gone by
@@ -114,7 +116,8 @@ class GatewayOverloadTest {
     }
     held.clear();
     post(http, "after");
-    waitUntil(() -> held.size() == 1); // a freed slot is taken again
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+      .until(() -> held.size() == 1); // a freed slot is taken again
   }
 
   private Future<HttpClientResponse> post(HttpClient http, String clientMsgId) {
@@ -143,14 +146,6 @@ class GatewayOverloadTest {
       return ack.get(10, TimeUnit.SECONDS);
     } finally {
       ws.close();
-    }
-  }
-
-  private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within 10 s").isLessThan(deadline);
-      Thread.sleep(10);
     }
   }
 }
