@@ -36,6 +36,12 @@ final class FakeStorage extends VerticleBase {
   /** Each acked text's result, so a test can check that every caller got its own. */
   final Map<String, AppendReply.Result> acks = new ConcurrentHashMap<>();
   final List<JsonObject> reads = new CopyOnWriteArrayList<>();
+  /**
+   * While set, a membership lookup is read at once but answered only by {@link #answerHeldLookups}: a reader thread
+   * that is slow to reply, as the real store's reads run on a worker pool beside its writer.
+   */
+  volatile boolean holdLookups;
+  private final List<Runnable> heldLookups = new CopyOnWriteArrayList<>();
 
   // confined to this verticle's context
   private final Map<Long, Long> lastSeq = new HashMap<>();
@@ -65,6 +71,15 @@ final class FakeStorage extends VerticleBase {
     return appends.stream().mapToInt(a -> a.messages().size()).sum();
   }
 
+  /** Sends the lookups' answers that {@link #holdLookups} kept back, as they were read. */
+  void answerHeldLookups() {
+    holdLookups = false;
+    context.runOnContext(v -> {
+      heldLookups.forEach(Runnable::run);
+      heldLookups.clear();
+    });
+  }
+
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
@@ -84,7 +99,13 @@ final class FakeStorage extends VerticleBase {
       ErrorCode.ROOM_NOT_FOUND.fail(m, "no room " + body.getLong("roomId"));
       return;
     }
-    m.reply(new JsonObject().put("member", members.contains(body.getLong("roomId") + "/" + body.getLong("userId"))));
+    JsonObject answer = new JsonObject().put("member", members.contains(body.getLong("roomId") + "/"
+      + body.getLong("userId")));
+    if (holdLookups) {
+      heldLookups.add(() -> m.reply(answer));
+    } else {
+      m.reply(answer);
+    }
   }
 
   private void append(Message<AppendRequest> m) {

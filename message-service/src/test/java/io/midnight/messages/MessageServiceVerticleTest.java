@@ -14,6 +14,7 @@ import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -175,6 +176,24 @@ class MessageServiceVerticleTest {
     send(message(2, ALICE, "c again")).await();
     assertThat(storage.lookupsFor(1, BOB)).as("Bob's membership stayed cached").isEqualTo(1);
     assertThat(storage.lookupsFor(2, ALICE)).as("Alice's other room stayed cached").isEqualTo(1);
+  }
+
+  @Test
+  @Disabled("known bug: a lookup read before a leave committed but answered after the leave was announced caches the"
+    + " membership again; the user can send to the room they left until the cache starts over (1,000,000 entries)")
+  void aLookupAnsweredAfterTheLeaveWasAnnouncedDoesNotKeepTheMembership() {
+    start(new JsonObject());
+    storage.holdLookups = true;
+    Future<JsonObject> racing = send(message(1, ALICE, "sent while leaving"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> storage.lookupsFor(1, ALICE) == 1); // read: still a member
+    storage.leave(1, ALICE); // the leave commits and is announced before the slow read is answered
+    vertx.eventBus().publish(Addresses.MEMBERSHIP_CHANGED, new JsonObject().put("roomId", 1).put("userId", ALICE)
+      .put("member", false));
+    storage.answerHeldLookups();
+    racing.await(); // a send concurrent with the leave may go either way
+
+    // long after the leave, storage says Alice is no member: her next send must not pass on a stale cache entry
+    assertThat(ErrorCode.of(refusal(message(1, ALICE, "after leaving")))).isEqualTo(ErrorCode.NOT_MEMBER);
   }
 
   @Test
