@@ -135,12 +135,13 @@ public final class MessageServiceVerticle extends VerticleBase {
     if (memberships.contains(roomId, userId)) {
       return Future.succeededFuture();
     }
+    long leavesBefore = memberships.leaves();
     return storage(Addresses.STORAGE_ROOMS_MEMBER, new JsonObject().put("roomId", roomId).put("userId", userId))
       .compose(answer -> {
         if (!answer.getBoolean("member")) {
           return ErrorCode.NOT_MEMBER.failed("join room " + roomId + " before sending to it");
         }
-        memberships.add(roomId, userId);
+        memberships.add(roomId, userId, leavesBefore);
         return Future.succeededFuture();
       });
   }
