@@ -11,7 +11,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
@@ -220,8 +219,7 @@ final class ClientVerticle extends VerticleBase {
 
   /** An event with an ack id, through the codec in {@code common}. */
   private void emit(long ackId, String event, JsonObject body) {
-    ws.writeTextMessage(EventFrames.engine(SocketIoPacket.event(SocketIoPacket.DEFAULT_NAMESPACE, ackId,
-      new JsonArray().add(event).add(body)).encodeText()));
+    ws.writeTextMessage(EventFrames.event(ackId, event, body));
   }
 
   /** How many seqs after the base were received without a hole. */
