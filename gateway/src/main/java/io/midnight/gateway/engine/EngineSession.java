@@ -188,10 +188,18 @@ public final class EngineSession {
    * WebSocket it is what was written while the transport stayed full (Netty's high-water mark), reset as soon as
    * it has room again, so a client that keeps up never accumulates anything. Past either bound the session is
    * closed as a slow consumer and false is returned.
+   *
+   * <p>Writes are flushed once per loop iteration, so a burst (a hot room at midnight) can pass the high-water mark
+   * with this iteration's own unflushed frames while the client reads at once: those are handed to the socket first
+   * ({@code flush}; cheap while the socket is full, epoll then waits for it), and only what still does not fit
+   * counts.
    */
   private boolean admit(long size) {
     if (ws != null && !wsChannel.channel().isActive()) {
       return false; // the peer has gone; our close handler has not run yet
+    }
+    if (ws != null && !wsChannel.channel().isWritable() && wsContext == context) {
+      wsChannel.flush();
     }
     if (ws != null && wsChannel.channel().isWritable()) {
       backlogFrames = 0;

@@ -141,4 +141,25 @@ class RoomFanoutTest extends ChatHarness {
     await().atMost(WAIT).until(() -> socketStats().getLong("slowConsumerDisconnects") == 1);
     assertThat(socketStats().getInteger("sockets")).as("only the healthy client is left").isEqualTo(1);
   }
+
+  @Test
+  void aBurstInOneLoopIterationDoesNotCutOffAClientThatReads() {
+    start(new JsonObject().put("maxQueuedFrames", 200).put("maxQueuedBytes", 512 * 1024));
+    TestSocket reader = connect(1, "reader");
+    reader.request("join", new JsonObject().put("room", 1));
+
+    // a midnight burst in a hot room: 1,000 deliveries of ~300 B (300 KB, past Netty's 64 KB high-water mark and
+    // the 200-frame bound) published back to back, so many land in one loop iteration before its flush
+    String text = "Happy New Year! ".repeat(16);
+    int messages = 1_000;
+    vertx.runOnContext(v -> {
+      for (int seq = 1; seq <= messages; seq++) {
+        vertx.eventBus().publish(Addresses.room(1), FakeNeighbours.message(1, seq).put("text", text));
+      }
+    });
+    await().atMost(WAIT).until(() -> reader.seqs(1).size() == messages
+      || socketStats().getLong("slowConsumerDisconnects") > 0);
+    assertThat(socketStats().getLong("slowConsumerDisconnects")).as("a client that reads is no slow consumer").isZero();
+    assertThat(reader.seqs(1)).containsExactlyElementsOf(range(1, messages));
+  }
 }
