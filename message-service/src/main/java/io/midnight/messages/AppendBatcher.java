@@ -3,6 +3,7 @@ package io.midnight.messages;
 import io.midnight.common.Addresses;
 import io.midnight.common.AppendReply;
 import io.midnight.common.AppendRequest;
+import io.midnight.common.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -59,6 +60,12 @@ public final class AppendBatcher {
     bus.<AppendReply>request(Addresses.STORAGE_MESSAGES_APPEND, new AppendRequest(sent), delivery)
       .onSuccess(reply -> {
         List<AppendReply.Result> results = reply.body().results();
+        if (results.size() != callers.size()) { // storage broke its contract: nobody may be left waiting
+          String why = "storage answered " + results.size() + " result(s) for " + callers.size()
+            + " message(s): send again with the same clientMsgId";
+          callers.forEach(p -> p.fail(ErrorCode.UNKNOWN_OUTCOME.exception(why)));
+          return;
+        }
         for (int i = 0; i < callers.size(); i++) {
           AppendReply.Result result = results.get(i);
           if (result.error() == null) {

@@ -122,6 +122,21 @@ class AppendBatcherTest {
   }
 
   @Test
+  void aReplyWithTooFewResultsFailsEveryCallerRatherThanLeavingSomeWaiting(VertxTestContext test) {
+    storage(m -> m.reply(new AppendReply(List.of(AppendReply.Result.ack(1, 1, 1, 0, false)))));
+    AppendBatcher batcher = new AppendBatcher(context, vertx.eventBus(), 1_000, 5_000);
+    Checkpoint failed = test.checkpoint(3);
+    context.runOnContext(v -> {
+      for (int i = 0; i < 3; i++) {
+        batcher.append(item("m" + i)).onComplete(test.failing(e -> test.verify(() -> {
+          assertThat(ErrorCode.of(e)).isEqualTo(ErrorCode.UNKNOWN_OUTCOME);
+          failed.flag();
+        })));
+      }
+    });
+  }
+
+  @Test
   void aStorageThatNeverAnswersFailsTheCallersAfterTheTimeout(VertxTestContext test) {
     storage(m -> { }); // holds the request
     AppendBatcher batcher = new AppendBatcher(context, vertx.eventBus(), 1_000, 200);
