@@ -28,7 +28,7 @@ public record EngineOptions(String path, long pingInterval, long pingTimeout, in
       connectTimeout, maxAttachments);
   }
 
-  static long positive(JsonObject c, String key) {
+  private static long positive(JsonObject c, String key) {
     Object v = c.getValue(key);
     if (!(v instanceof Number n) || n.longValue() <= 0) {
       throw new IllegalArgumentException("socketio." + key + " must be a positive number, got " + v);
