@@ -24,18 +24,27 @@ final class DiskSpace {
     this.minFree = minFree;
   }
 
-  /** Why writes are refused now, or null when there is room. */
+  /** Why writes are refused now, or null when there is room (or when the space cannot be read: SQLite will tell). */
   String refusal() {
+    long free = free();
+    return free < 0 || free >= minFree ? null : String.format("disk full: %,d MB free on the store's disk (%s), "
+      + "writes need %,d MB; they resume by themselves once there is room", free >> 20, dir, minFree >> 20);
+  }
+
+  /** Usable bytes on the store's disk, or -1 when they cannot be read. */
+  long free() {
     try {
       if (store == null) {
         store = Files.getFileStore(dir); // found once: finding it reads the mount table, asking it is one statfs
       }
-      long free = store.getUsableSpace();
-      return free >= minFree ? null : String.format("disk full: %,d MB free on the store's disk (%s), writes need "
-        + "%,d MB; they resume by themselves once there is room", free >> 20, dir, minFree >> 20);
+      return store.getUsableSpace();
     } catch (IOException e) {
-      return null; // cannot tell: let SQLite find out
+      return -1;
     }
+  }
+
+  long minFree() {
+    return minFree;
   }
 
   /** Whether a failure is SQLite (or the OS) running out of space. */

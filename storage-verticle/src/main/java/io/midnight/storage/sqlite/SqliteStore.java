@@ -15,7 +15,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.io.File;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,6 +37,7 @@ public final class SqliteStore implements Store {
 
   private final Vertx vertx;
   private final WriterState state;
+  private final DiskSpace disk;
   private final GroupCommitWriter writer;
   private final StoreReader reader;
   private final WorkerExecutor readers;
@@ -45,8 +45,8 @@ public final class SqliteStore implements Store {
   private SqliteStore(Vertx vertx, WriterState state, StorageOptions options, Consumer<Runnable> replies) {
     this.vertx = vertx;
     this.state = state;
-    this.writer = new GroupCommitWriter(state, new DiskSpace(options.dataDir(), options.minFreeBytes()),
-      options.maxBatch(), replies);
+    this.disk = new DiskSpace(options.dataDir(), options.minFreeBytes());
+    this.writer = new GroupCommitWriter(state, disk, options.maxBatch(), replies);
     this.reader = new StoreReader(state);
     this.readers = vertx.createSharedWorkerExecutor("midnight-storage-readers", options.readerThreads());
   }
@@ -58,7 +58,7 @@ public final class SqliteStore implements Store {
    */
   public static SqliteStore open(Vertx vertx, StorageOptions options, Clock clock, Consumer<Runnable> replies) {
     SqliteStore store = new SqliteStore(vertx, Recovery.open(options, clock), options, replies);
-    store.registerGauges(options);
+    store.registerGauges();
     if (options.verifyInBackground()) {
       store.verifyInBackground();
     }
@@ -82,7 +82,7 @@ public final class SqliteStore implements Store {
   }
 
   /** Store-wide figures for {@code /metrics}; read from the scrape's thread, like {@link #stats()}. */
-  private void registerGauges(StorageOptions options) {
+  private void registerGauges() {
     MeterRegistry registry = Meters.registry();
     Gauge.builder("midnight.shards", this, s -> s.state.manifest().size())
       .description("message shard files, sealed and active").register(registry);
@@ -98,10 +98,9 @@ public final class SqliteStore implements Store {
     Gauge.builder("midnight.storage.writable", this, s -> s.writer.refusal() == null ? 1 : 0)
       .description("1 while the store takes writes, 0 while it refuses them (disk full, writer failed)")
       .register(registry);
-    File dir = options.dataDir().toFile();
-    Gauge.builder("midnight.storage.disk.free", this, s -> dir.getUsableSpace()).baseUnit("bytes")
+    Gauge.builder("midnight.storage.disk.free", this, s -> s.disk.free()).baseUnit("bytes")
       .description("usable space on the store's disk").register(registry);
-    Gauge.builder("midnight.storage.disk.min.free", this, s -> options.minFreeBytes()).baseUnit("bytes")
+    Gauge.builder("midnight.storage.disk.min.free", this, s -> s.disk.minFree()).baseUnit("bytes")
       .description("free space below which writes are refused with disk_full (storage.minFreeMegabytes)")
       .register(registry);
   }
