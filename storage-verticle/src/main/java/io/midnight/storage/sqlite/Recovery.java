@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -142,14 +141,10 @@ final class Recovery {
       return "missing: the manifest lists it as sealed shard " + info.number() + " with " + info.count()
         + " message(s)";
     }
-    try (Connection reader = Sqlite.reader(info.file());
-         var st = reader.createStatement();
-         ResultSet rs = st.executeQuery("SELECT count(*), coalesce(max(id), 0) FROM messages")) {
-      long count = rs.getLong(1);
-      long maxId = rs.getLong(2);
-      if (count != info.count() || maxId != info.maxId()) {
-        return "the manifest records " + info.count() + " message(s) up to id " + info.maxId() + ", the file holds "
-          + count + " up to id " + maxId;
+    try (Connection reader = Sqlite.reader(info.file())) {
+      String problem = StoreCheck.countsProblem(reader, info);
+      if (problem != null) {
+        return problem;
       }
     } catch (SQLException e) {
       return "unreadable: " + e.getMessage();

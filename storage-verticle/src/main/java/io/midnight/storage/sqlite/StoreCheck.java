@@ -146,6 +146,17 @@ final class StoreCheck {
     shard.commit();
   }
 
+  /** Whether a sealed shard (open as {@code shard}) holds the count and last id its manifest row says; else why not. */
+  static String countsProblem(Connection shard, ShardInfo info) throws SQLException {
+    try (var st = shard.createStatement();
+         ResultSet rs = st.executeQuery("SELECT count(*), coalesce(max(id), 0) FROM messages")) {
+      long count = rs.getLong(1);
+      long maxId = rs.getLong(2);
+      return count == info.count() && maxId == info.maxId() ? null : "the manifest records " + info.count()
+        + " message(s) up to id " + info.maxId() + ", the file holds " + count + " up to id " + maxId;
+    }
+  }
+
   /** SHA-256 of a sealed shard's file: what the manifest records at the seal and start-up compares. */
   static String sha256(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {

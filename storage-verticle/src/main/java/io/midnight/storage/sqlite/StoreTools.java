@@ -75,11 +75,9 @@ public final class StoreTools {
         } catch (SQLException e) {
           // a shard from before ids: a start stamps it
         }
-        try (ResultSet rs = st.executeQuery("SELECT count(*), coalesce(max(id), 0) FROM messages")) {
-          if (shard.sealed() && (rs.getLong(1) != shard.count() || rs.getLong(2) != shard.maxId())) {
-            problems.add(shard.file() + ": holds " + rs.getLong(1) + " message(s) up to id " + rs.getLong(2)
-              + ", the manifest says " + shard.count() + " up to " + shard.maxId());
-          }
+        String counts = shard.sealed() ? StoreCheck.countsProblem(c, shard) : null;
+        if (counts != null) {
+          problems.add(shard.file() + ": " + counts);
         }
         try (ResultSet rs = st.executeQuery("SELECT room_id, count(*), min(seq), max(seq) FROM messages GROUP BY room_id")) {
           while (rs.next()) {
